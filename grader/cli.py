@@ -1,0 +1,163 @@
+"""`grade`: the command line (DESIGN.md's contract).
+
+Only typer, rich and the plain-data catalog are imported at the top: `grade --help` and
+`grade list` must not pay for NumPy, PyTorch or TensorFlow. Grading imports them inside the
+commands that need them (pip's habit).
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from grader import __version__, catalog
+from grader.terminal import Exit, Terminal
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="Grade your MIT 6.S191 exercises: `grade lecture1` checks exercises/lecture1/ against "
+         "reference implementations on NumPy, PyTorch or TensorFlow.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+BackendOpt = typer.Option("auto", "--backend", "-b",
+                          help="numpy | torch | tensorflow | auto (what your files import)")
+DeviceOpt = typer.Option("auto", "--device", "-d", help="auto (the GPU when there is one) | cpu | cuda")
+ExerciseOpt = typer.Option(None, "--exercise", "-e",
+                           help="grade only this exercise (repeatable), e.g. -e sigmoid")
+SubmissionOpt = typer.Option(None, "--submission", "-s",
+                             help="a folder laid out like exercises/ (default: ./exercises)")
+JsonOpt = typer.Option(False, "--json", help="print the result as JSON on stdout, nothing else")
+
+
+def _find_submission(given: Optional[Path]) -> Path:
+    from grader.grading import UsageError
+
+    if given is not None:
+        if not given.is_dir():
+            raise UsageError(f"--submission {given}: no such folder")
+        return given
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / "exercises").is_dir():
+            return folder / "exercises"
+    raise UsageError("no exercises/ folder here or above: run grade in the course repository, "
+                     "or pass --submission DIR")
+
+
+def _grade(lectures: List[str], backend: str, device: str, exercises: Optional[List[str]],
+           submission: Optional[Path], as_json: bool) -> None:
+    from grader.grading import UsageError, grade_lecture
+
+    term = Terminal()
+    results = []
+    try:
+        root = _find_submission(submission)
+        for name in lectures:
+            if as_json or not term.interactive:
+                result = grade_lecture(name, root, backend, device, exercises)
+            else:
+                with term.err.status(f"grading {name}…") as status:
+                    def progress(ex, verdict, status=status) -> None:
+                        if verdict is None:
+                            status.update(f"grading {ex.id}…")
+
+                    result = grade_lecture(name, root, backend, device, exercises, progress=progress)
+            results.append(result)
+            if not as_json:
+                from grader.report import render_lecture
+
+                render_lecture(term, result)
+    except UsageError as exc:
+        term.error(str(exc))
+        raise typer.Exit(Exit.USAGE)
+    if as_json:
+        payload = results[0].to_json() if len(lectures) == 1 else [r.to_json() for r in results]
+        term.plain(json.dumps(payload))
+    passed = all(r.all_passed for r in results)
+    raise typer.Exit(Exit.OK if passed else Exit.NOT_ALL_PASSED)
+
+
+def _lecture_command(lecture: catalog.Lecture):
+    def command(
+        backend: str = BackendOpt,
+        device: str = DeviceOpt,
+        exercise: Optional[List[str]] = ExerciseOpt,
+        submission: Optional[Path] = SubmissionOpt,
+        as_json: bool = JsonOpt,
+    ) -> None:
+        _grade([lecture.name], backend, device, exercise, submission, as_json)
+
+    command.__doc__ = f"Grade {lecture.name}: {lecture.title} ({lecture.max_score:g} points)."
+    return command
+
+
+for _lec in catalog.lectures():
+    app.command(_lec.name)(_lecture_command(_lec))
+
+
+@app.command("all")
+def grade_all(
+    backend: str = BackendOpt,
+    device: str = DeviceOpt,
+    submission: Optional[Path] = SubmissionOpt,
+    as_json: bool = JsonOpt,
+) -> None:
+    """Grade every lecture."""
+    _grade([lec.name for lec in catalog.lectures()], backend, device, None, submission, as_json)
+
+
+@app.command("list")
+def list_exercises(lecture: Optional[str] = typer.Argument(None, help="e.g. lecture2")) -> None:
+    """The catalog: every exercise with its file and points."""
+    from grader.report import render_list
+
+    term = Terminal()
+    try:
+        lectures = [catalog.lecture(lecture)] if lecture else list(catalog.lectures())
+    except KeyError as exc:
+        term.error(exc.args[0])
+        raise typer.Exit(Exit.USAGE)
+    render_list(term, lectures)
+
+
+@app.command()
+def doctor() -> None:
+    """The backends, versions and devices found on this machine."""
+    import backends
+    from rich.table import Table
+
+    term = Terminal()
+    term.print(f"grade {__version__} · Python {platform.python_version()} · {sys.platform}")
+    table = Table(title="backends", title_justify="left")
+    for col in ("backend", "installed", "version", "devices"):
+        table.add_column(col)
+    for name in backends.NAMES:
+        if not backends.installed(name):
+            table.add_row(name, "[red]no[/]", "", f"grading with --backend {name} is refused")
+            continue
+        module = backends.get(name)
+        try:
+            version = module.version()
+            devices = ", ".join(module.devices())
+            table.add_row(name, "[green]yes[/]", version, devices)
+        except Exception as exc:  # a broken install is reported, not raised
+            table.add_row(name, "[red]broken[/]", "", f"{type(exc).__name__}: {exc}"[:120])
+    term.print(table)
+    term.print("isolation: a child process per exercise (fork server), plain data across, "
+               "a timeout per exercise")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,500 @@
+"""One grading run: cases and expected outputs in the parent, student code in the child,
+comparison and diagnosis back in the parent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import signal
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+import backends
+from grader import catalog, wire
+from grader.compare import TOLERANCES, Mismatch, Tolerance, compare
+from grader.results import ExerciseResult, FailingCase, LectureResult
+from grader.runner import StartError, Worker, WorkerError
+from grader.spec import Case, Check, Exercise, Fn, Problem
+
+PUBLIC_SALT = "6.S191-public"
+MAX_OUTPUT_CHARS = 4000
+
+
+class UsageError(Exception):
+    """A problem with what was asked for (exit status 2), told in one line."""
+
+
+@dataclass
+class PreparedCase:
+    case: Case
+    index: int
+    seed: int
+    args: tuple
+    kwargs: dict
+    dtype: str
+    expected: Any = None
+    tolerance: Tolerance | None = None
+    args64: tuple = ()
+    kwargs64: dict = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return sum(a.size for a in _arrays((self.args, self.kwargs)))
+
+
+def seed_for(*parts: Any) -> int:
+    digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).digest()
+    return int.from_bytes(digest[:8], "little") % (2**31 - 1)
+
+
+def prepare(ex: Exercise, check: Check, float_dtype: str, salt: str = PUBLIC_SALT) -> list[PreparedCase]:
+    """The exercise's cases in the run's dtype, with what the reference expects of each."""
+    rng = np.random.default_rng(seed_for(ex.id, salt))
+    prepared = []
+    for index, case in enumerate(check.cases(rng)):
+        dtype = case.float_dtype or float_dtype
+        args = _cast(case.args, dtype)
+        kwargs = _cast(case.kwargs, dtype)
+        item = PreparedCase(case, index, seed_for(ex.id, index, salt), args, kwargs, dtype)
+        item.args64, item.kwargs64 = _cast(args, "float64"), _cast(kwargs, "float64")
+        if check.verify is None:
+            item.expected = _normalise(check.reference(*_with_fns(item.args64),
+                                                        **_with_fns(item.kwargs64)))
+            item.tolerance = Tolerance(dtype, widen=case.widen)
+            if dtype != "float64":
+                low = _normalise(check.reference(*_with_fns(args), **_with_fns(kwargs)))
+                item.tolerance.conditioning = _conditioning(item.expected, low)
+        prepared.append(item)
+    return prepared
+
+
+def _cast(x: Any, dtype: str) -> Any:
+    if isinstance(x, np.ndarray):
+        return x.astype(dtype) if x.dtype.kind == "f" else x.copy()
+    if isinstance(x, tuple):
+        return tuple(_cast(v, dtype) for v in x)
+    if isinstance(x, list):
+        return [_cast(v, dtype) for v in x]
+    if isinstance(x, dict):
+        return {k: _cast(v, dtype) for k, v in x.items()}
+    return x
+
+
+def _with_fns(x: Any) -> Any:
+    """Fn markers become the real functions, over NumPy, for the parent's own reference run."""
+    from grader import fixtures
+
+    if isinstance(x, Fn):
+        return fixtures.build(x.name, x.params)
+    if isinstance(x, tuple):
+        return tuple(_with_fns(v) for v in x)
+    if isinstance(x, list):
+        return [_with_fns(v) for v in x]
+    if isinstance(x, dict):
+        return {k: _with_fns(v) for k, v in x.items()}
+    return x
+
+
+def _normalise(x: Any) -> Any:
+    """Reference output as plain NumPy: numpy scalars become 0-d arrays, ints stay ints."""
+    if isinstance(x, tuple):
+        return tuple(_normalise(v) for v in x)
+    if isinstance(x, list):
+        return [_normalise(v) for v in x]
+    if isinstance(x, dict):
+        return {k: _normalise(v) for k, v in x.items()}
+    if isinstance(x, (bool, int)):
+        return x
+    if isinstance(x, np.integer):
+        return int(x)
+    if isinstance(x, (float, np.floating)):
+        return np.asarray(x, dtype=np.float64)
+    if isinstance(x, np.ndarray):
+        return x
+    raise TypeError(f"the reference returned a {type(x).__name__}")
+
+
+def _leaves(x: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    if isinstance(x, (tuple, list)):
+        for i, v in enumerate(x):
+            yield from _leaves(v, f"{path}[{i}]")
+    elif isinstance(x, dict):
+        for k, v in x.items():
+            yield from _leaves(v, f"{path}[{k!r}]")
+    else:
+        yield path, x
+
+
+def _conditioning(truth: Any, low: Any) -> dict[str, float]:
+    """How far the reference run in float32 lands from the float64 truth, per output leaf, in
+    units of float32's default tolerance: ill-conditioned outputs earn proportionally more room."""
+    rtol, atol = TOLERANCES["float32"]
+    out = {}
+    for (path, t), (_, lo) in zip(_leaves(truth), _leaves(low)):
+        if isinstance(t, np.ndarray) and t.dtype.kind == "f":
+            t64, lo64 = t.astype(np.float64), np.asarray(lo, dtype=np.float64)
+            finite = np.isfinite(t64) & np.isfinite(lo64)
+            if finite.any():
+                err = np.abs(lo64[finite] - t64[finite]) / (atol + rtol * np.abs(t64[finite]))
+                out[path] = float(err.max())
+    return out
+
+
+def _arrays(x: Any) -> Iterator[np.ndarray]:
+    if isinstance(x, np.ndarray):
+        yield x
+    elif isinstance(x, (tuple, list)):
+        for v in x:
+            yield from _arrays(v)
+    elif isinstance(x, dict):
+        for v in x.values():
+            yield from _arrays(v)
+
+
+# --- running ---------------------------------------------------------------------------------
+
+def resolve_backend(requested: str, files: list[Path]) -> tuple[str, str]:
+    from grader.detect import choose_backend
+
+    if requested == "auto":
+        name, why = choose_backend(files)
+    elif requested in backends.NAMES:
+        name, why = requested, "asked for"
+    else:
+        raise UsageError(f"unknown backend {requested!r}: choose numpy, torch, tensorflow or auto")
+    try:
+        backends.require(name)
+    except backends.BackendUnavailable as exc:
+        raise UsageError(str(exc)) from None
+    return name, why
+
+
+class Session:
+    """A fork server for one backend and device, restarted when a student's code kills it."""
+
+    def __init__(self, backend: str, device: str) -> None:
+        self.backend = backend
+        self.requested_device = device
+        self.scratch = Path(tempfile.mkdtemp(prefix="grade-"))
+        self._worker: Worker | None = None
+        self.device = device if device != "auto" else "cpu"
+        self.version = ""
+
+    def worker(self) -> Worker:
+        if self._worker is None or not self._worker.alive():
+            try:
+                self._worker = Worker(self.backend, self.requested_device, self.scratch)
+            except StartError as exc:
+                raise UsageError(f"the {self.backend} backend could not start: {exc}") from None
+            self.device, self.version = self._worker.device, self._worker.version
+        return self._worker
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.close()
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def __enter__(self) -> "Session":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def grade_lecture(lecture: str, submission: Path, backend: str = "auto", device: str = "auto",
+                  only: list[str] | None = None,
+                  progress: Callable[[Exercise, ExerciseResult | None], None] | None = None,
+                  session: Session | None = None) -> LectureResult:
+    try:
+        lec = catalog.lecture(lecture)
+    except KeyError as exc:
+        raise UsageError(exc.args[0]) from None
+    try:
+        exercises = [catalog.find_exercise(lec, name) for name in only] if only else list(lec.exercises)
+    except KeyError as exc:
+        raise UsageError(exc.args[0]) from None
+    folder = submission / lec.name
+    files = [folder / f for f in lec.files]
+    name, _why = resolve_backend(backend, [f for f in files if f.is_file()])
+    if device not in ("auto", "cpu", "cuda"):
+        raise UsageError(f"unknown device {device!r}: choose auto, cpu or cuda")
+    if name == "numpy" and device == "cuda":
+        raise UsageError("the numpy backend runs on the CPU only; use --backend torch for cuda")
+    float_dtype = backends.get(name).DEFAULT_FLOAT
+
+    own = session is None
+    session = session or Session(name, device)
+    try:
+        result = LectureResult(lec.name, lec.title, name, session.device)
+        for ex in exercises:
+            if progress:
+                progress(ex, None)
+            verdict = grade_exercise(ex, folder, session, float_dtype)
+            result.exercises.append(verdict)
+            result.device = session.device
+            if progress:
+                progress(ex, verdict)
+        return result
+    finally:
+        if own:
+            session.close()
+
+
+def grade_exercise(ex: Exercise, folder: Path, session: Session, float_dtype: str) -> ExerciseResult:
+    path = folder / ex.file
+    base = ExerciseResult(ex.id, "missing", 0.0, float(ex.points), hint=ex.hint)
+    if not path.is_file():
+        base.feedback = f"there is no {ex.lecture}/{ex.file} in the submission"
+        return base
+    check = catalog.check_for(ex)
+    cases = prepare(ex, check, float_dtype)
+    job_dir = session.scratch / ex.name
+    shutil.rmtree(job_dir, ignore_errors=True)
+    job_dir.mkdir(parents=True)
+    job_cases = []
+    for item in cases:
+        case_dir = job_dir / f"in{item.index}"
+        case_dir.mkdir()
+        enc = wire.Encoder(case_dir)
+        job_cases.append({"args": enc.encode(item.args), "kwargs": enc.encode(item.kwargs),
+                          "seed": item.seed})
+    wire.write_json(job_dir / "job.json", {"file": str(path.resolve()), "function": ex.name,
+                                           "by_hand": ex.by_hand, "cases": job_cases})
+    try:
+        reply = session.worker().run(job_dir, ex.timeout)
+    except WorkerError as exc:
+        return _verdict(base, "error", f"the grading process died while running your code ({exc})")
+    base.seconds = float(reply.get("seconds", 0.0))
+    base.output = _read_output(job_dir)
+    if reply.get("status") == "timeout":
+        return _verdict(base, "timeout", f"did not finish within {ex.timeout:g} s (an infinite "
+                                         f"loop, or far too slow for the larger cases?)")
+    try:
+        result = wire.read_json(job_dir / "result.json")
+    except (OSError, ValueError) as exc:
+        return _verdict(base, "error", _ended_early(reply))
+    try:
+        return _judge(ex, check, cases, result, job_dir, session.backend, base)
+    except (wire.WireError, KeyError, TypeError) as exc:
+        return _verdict(base, "error", f"what your code returned could not be read back: {exc}")
+
+
+def _verdict(base: ExerciseResult, status: str, feedback: str) -> ExerciseResult:
+    base.status, base.feedback = status, feedback
+    base.score = base.max_score if status == "passed" else 0.0
+    return base
+
+
+def _ended_early(reply: dict) -> str:
+    if reply.get("status") == "signaled":
+        sig = int(reply.get("signal", 0))
+        try:
+            name = signal.Signals(sig).name
+        except ValueError:
+            name = str(sig)
+        extra = " (a crash in native code, e.g. through ctypes)" if name == "SIGSEGV" else ""
+        return f"the process running your code was killed by {name}{extra}"
+    code = reply.get("code")
+    return (f"the process running your code ended (exit status {code}) before returning a result:"
+            f" does your code call os._exit() or end the interpreter?")
+
+
+def _read_output(job_dir: Path) -> str:
+    try:
+        with open(job_dir / "output.txt", "rb") as f:
+            data = f.read(MAX_OUTPUT_CHARS + 1)
+    except OSError:
+        return ""
+    text = data[:MAX_OUTPUT_CHARS].decode(errors="replace")
+    return text + ("\n… (output truncated)" if len(data) > MAX_OUTPUT_CHARS else "")
+
+
+def _judge(ex: Exercise, check: Check, cases: list[PreparedCase], result: dict, job_dir: Path,
+           backend: str, base: ExerciseResult) -> ExerciseResult:
+    load = result.get("load", {})
+    if load.get("status") in ("missing", "error"):
+        feedback = str(load.get("message", ""))
+        if load.get("traceback"):
+            feedback += "\n" + str(load["traceback"])
+        return _verdict(base, str(load["status"]), feedback)
+    replies = result.get("cases", [])
+    if not isinstance(replies, list):
+        raise wire.WireError("malformed reply")
+    failures: list[tuple[PreparedCase, Mismatch, Any]] = []
+    for item, reply in zip(cases, replies):
+        status = reply.get("status")
+        if status == "not_implemented":
+            return _verdict(base, "not_implemented", "not implemented yet (the stub raises "
+                                                     "NotImplementedError)")
+        if status == "raised":
+            message = str(reply.get("message", ""))
+            if reply.get("autodiff"):
+                feedback = (f"this exercise is by hand: autodiff is unavailable, and your code "
+                            f"used it ({message})")
+            else:
+                feedback = f"raised {message} on the case '{item.case.label}'"
+            if reply.get("traceback"):
+                feedback += "\n" + str(reply["traceback"])
+            base.case = _failing_case(item, None, None, feedback)
+            return _verdict(base, "error", feedback)
+        if status != "ok":
+            raise wire.WireError("malformed case reply")
+        got = wire.decode_reply(reply.get("value"), job_dir)
+        if check.verify is not None:
+            if _has_foreign_arrays(got, backend):
+                mismatch = compare_types_only(got, backend)
+            else:
+                mismatch = _problem(check.verify(_as_sent(item), _plain(got)))
+        else:
+            mismatch = compare(item.expected, got, backend, item.tolerance)
+        if mismatch:
+            failures.append((item, mismatch, got))
+    if len(replies) < len(cases):
+        return _verdict(base, "error", "your code stopped before every case had run")
+    if not failures:
+        return _verdict(base, "passed", f"all {len(cases)} cases passed")
+    item, mismatch, got = min(failures, key=lambda f: (f[1].is_error is False, f[0].size, f[0].index))
+    status = "error" if mismatch.is_error else "failed"
+    feedback = f"case '{item.case.label}': {mismatch.message}"
+    if item.case.note:
+        feedback += f"\n{item.case.note}"
+    base.diagnosis = mismatch.extra.get("mistake") or _diagnose(check, failures, backend)
+    if base.diagnosis:
+        feedback += f"\nLikely mistake: {base.diagnosis['name']}: {base.diagnosis['explanation']}"
+    if len(failures) > 1:
+        feedback += f"\n({len(failures)} of {len(cases)} cases failed)"
+    base.case = _failing_case(item, mismatch, got, mismatch.message)
+    return _verdict(base, status, feedback)
+
+
+def _as_sent(item: PreparedCase) -> Case:
+    """The case with its inputs as the child received them (the run's dtype)."""
+    case = item.case
+    return Case(case.label, item.args, item.kwargs, item.dtype, case.note, case.private, case.widen)
+
+
+def _problem(found: str | Problem | None) -> Mismatch | None:
+    if not found:
+        return None
+    if isinstance(found, str):
+        return Mismatch("value", found)
+    extra = {"mistake": {"name": found.mistake, "explanation": found.explanation}} if found.mistake else {}
+    return Mismatch("value", found.message, extra=extra)
+
+
+def _plain(x: Any) -> Any:
+    """Decoded reply as plain NumPy values, for custom verifiers."""
+    if isinstance(x, wire.Array):
+        return x.value
+    if isinstance(x, wire.Scalar):
+        return x.value
+    if isinstance(x, tuple):
+        return tuple(_plain(v) for v in x)
+    if isinstance(x, list):
+        return [_plain(v) for v in x]
+    if isinstance(x, dict):
+        return {k: _plain(v) for k, v in x.items()}
+    return x
+
+
+def _has_foreign_arrays(x: Any, backend: str) -> bool:
+    if isinstance(x, wire.Array):
+        return x.kind != "native"
+    if isinstance(x, wire.Other):
+        return True
+    if isinstance(x, (tuple, list)):
+        return any(_has_foreign_arrays(v, backend) for v in x)
+    if isinstance(x, dict):
+        return any(_has_foreign_arrays(v, backend) for v in x.values())
+    return False
+
+
+def compare_types_only(got: Any, backend: str) -> Mismatch:
+    from grader.compare import _array_type_problem
+
+    for leaf in _flatten(got):
+        if isinstance(leaf, wire.Array):
+            problem = _array_type_problem(leaf, backend, "")
+            if problem:
+                return problem
+        if isinstance(leaf, wire.Other):
+            return Mismatch("type", f"returned a {leaf.type}, which is not an array of the "
+                                    f"{backend} backend")
+    return Mismatch("type", "returned something of the wrong type")
+
+
+def _flatten(x: Any) -> Iterator[Any]:
+    if isinstance(x, (tuple, list)):
+        for v in x:
+            yield from _flatten(v)
+    elif isinstance(x, dict):
+        for v in x.values():
+            yield from _flatten(v)
+    else:
+        yield x
+
+
+def _diagnose(check: Check, failures: list[tuple[PreparedCase, Mismatch, Any]],
+              backend: str) -> dict[str, str] | None:
+    """The known mistake whose output the student's matches, on the failing cases."""
+    if not check.mistakes:
+        return None
+    candidates = [f for f in failures if not f[1].is_error or f[1].stage == "shape"][:3]
+    for item, _mismatch, got in candidates:
+        for mistake in check.mistakes:
+            try:
+                with np.errstate(all="ignore"):
+                    wrong = _normalise(mistake.fn(*_with_fns(item.args64), **_with_fns(item.kwargs64)))
+            except Exception:
+                continue
+            tol = Tolerance(item.dtype, widen=max(item.case.widen, 1.0) * 10)
+            if item.tolerance is not None:
+                tol.conditioning = item.tolerance.conditioning
+            if compare(wrong, got, backend, tol) is None:
+                return {"name": mistake.name, "explanation": mistake.explanation}
+    return None
+
+
+# --- previews for the report -----------------------------------------------------------------
+
+SMALL = 16
+
+
+def _preview(x: Any) -> str:
+    if isinstance(x, np.ndarray):
+        if x.size <= SMALL:
+            return np.array2string(x, precision=6, separator=", ", threshold=SMALL)
+        return f"array of shape {x.shape}, dtype {x.dtype}"
+    if isinstance(x, (wire.Array,)):
+        return _preview(x.value)
+    if isinstance(x, wire.Scalar):
+        return repr(x.value)
+    if isinstance(x, wire.Other):
+        return f"<{x.type}>"
+    if isinstance(x, Fn):
+        return f"a function f (the grader's '{x.name}')"
+    if isinstance(x, tuple):
+        return "(" + ", ".join(_preview(v) for v in x) + ("," if len(x) == 1 else "") + ")"
+    if isinstance(x, list):
+        if len(x) > SMALL:
+            return f"a list of {len(x)} items"
+        return "[" + ", ".join(_preview(v) for v in x) + "]"
+    if isinstance(x, dict):
+        return "{" + ", ".join(f"{k!r}: {_preview(v)}" for k, v in x.items()) + "}"
+    if isinstance(x, float):
+        return f"{x:.8g}"
+    return repr(x)
+
+
+def _failing_case(item: PreparedCase, mismatch: Mismatch | None, got: Any, message: str) -> FailingCase:
+    inputs = ", ".join(_preview(a) for a in item.args)
+    if item.kwargs:
+        inputs += (", " if inputs else "") + ", ".join(f"{k}={_preview(v)}" for k, v in item.kwargs.items())
+    return FailingCase(label=item.case.label, note=item.case.note, inputs=inputs,
+                       expected=_preview(item.expected) if item.expected is not None else "",
+                       got=_preview(got) if got is not None else "", message=message)

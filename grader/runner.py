@@ -1,0 +1,118 @@
+"""The parent's handle on the fork server (`grader.child`) that runs student code.
+
+One fork server per grading run pays the framework import once; each exercise runs in its own
+forked grandchild with its own timeout. If the server itself dies (a student's code killed it)
+the next exercise starts a new one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import grader
+
+PROJECT_ROOT = Path(grader.__file__).resolve().parent.parent
+READY_TIMEOUT = 300.0
+# Past the exercise's own timeout, how long the parent waits for the server to answer.
+GRACE = 30.0
+
+
+class WorkerError(RuntimeError):
+    """The fork server died or stopped answering."""
+
+
+class StartError(RuntimeError):
+    """The fork server could not start the backend (framework broken, no such device)."""
+
+
+class Worker:
+    def __init__(self, backend: str, device: str, scratch: Path) -> None:
+        self.backend = backend
+        self.requested_device = device
+        self.scratch = scratch
+        self.log_path = scratch / "worker.log"
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(PROJECT_ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        env["PYTHONUNBUFFERED"] = "1"
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "grader.child", backend, device],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, cwd=scratch, env=env)
+        self._buffer = b""
+        ready = self._read(READY_TIMEOUT)
+        if ready is None or not ready.get("ok"):
+            self.close()
+            error = ready.get("error") if ready else self._log_tail() or "no answer"
+            raise StartError(error)
+        self.device: str = ready["device"]
+        self.version: str = ready.get("version", "")
+
+    def run(self, job_dir: Path, timeout: float) -> dict[str, Any]:
+        """Run one job; the server's report of how the grandchild ended."""
+        try:
+            self._send({"op": "run", "dir": str(job_dir), "timeout": timeout})
+        except (BrokenPipeError, OSError) as exc:
+            raise WorkerError("the grading process died") from exc
+        reply = self._read(timeout + GRACE)
+        if reply is None:
+            self.close()
+            raise WorkerError("the grading process died or stopped answering")
+        return reply
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                self._send({"op": "quit"})
+                self.proc.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired, ValueError):
+                self.proc.kill()
+                self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+
+    def _send(self, message: dict) -> None:
+        self.proc.stdin.write((json.dumps(message) + "\n").encode())
+        self.proc.stdin.flush()
+
+    def _read(self, timeout: float) -> dict[str, Any] | None:
+        fd = self.proc.stdout.fileno()
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            ready, _, _ = select.select([fd], [], [], left)
+            if not ready:
+                return None
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                return None
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        try:
+            return json.loads(line)
+        except ValueError:
+            return None
+
+    def _log_tail(self) -> str:
+        try:
+            lines = self.log_path.read_text(errors="replace").strip().splitlines()
+        except OSError:
+            return ""
+        return lines[-1] if lines else ""
