@@ -139,6 +139,8 @@ def grad(f: Any, args: list[Any], wrt: list[int]) -> list[Any]:
     for i in wrt:
         args[i] = args[i].detach().clone().requires_grad_(True)
     out = f(*args)
+    if not isinstance(out, torch.Tensor) or not out.requires_grad:
+        return [torch.zeros_like(args[i]) for i in wrt]  # nothing connects the output to them
     grads = torch.autograd.grad(out.sum(), [args[i] for i in wrt], allow_unused=True)
     return [torch.zeros_like(args[i]) if g is None else g for i, g in zip(wrt, grads)]
 

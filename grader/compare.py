@@ -232,10 +232,14 @@ def _compare_values(expected: np.ndarray, got: np.ndarray, tol: Tolerance, path:
     bad = exp_finite & ~got_finite
     if bad.any():
         index = tuple(int(i) for i in np.argwhere(bad)[0]) if got.ndim else ()
-        kinds = sorted({"nan" if np.isnan(v) else "inf" for v in got[bad].ravel()[:1000]})
-        return Mismatch("nonfinite", f"{' and '.join(kinds)} in {int(bad.sum())} of {bad.size} "
-                                     f"elements{where}, first at index {index}", path, index,
-                        extra={"kinds": kinds, "count": int(bad.sum())})
+        nans = int(np.isnan(got[bad]).sum())
+        infs = int(bad.sum()) - nans
+        parts = [f"{what} ({n} element{'s' if n != 1 else ''})"
+                 for what, n in (("nan", nans), ("inf", infs)) if n]
+        at = f"; first at index {index}" if got.ndim else ""
+        return Mismatch("nonfinite", f"your result{where} holds {' and '.join(parts)} where a "
+                                     f"finite value is expected{at}", path, index,
+                        extra={"nan": nans, "inf": infs})
     # Where the true value is infinite (a KL with q = 0), the same infinity is expected.
     same = (got == expected) | (np.isnan(got) & np.isnan(expected))
     inf_wrong = ~exp_finite & ~same
@@ -253,7 +257,8 @@ def _compare_values(expected: np.ndarray, got: np.ndarray, tol: Tolerance, path:
     full_diff = np.zeros(expected.shape)
     full_diff[exp_finite] = diff
     index = tuple(int(i) for i in np.unravel_index(int(np.argmax(full_diff)), expected.shape))
-    rel = diff / np.maximum(np.abs(e), np.finfo(np.float64).tiny)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        rel = diff / np.maximum(np.abs(e), np.finfo(np.float64).tiny)
     full_rel = np.zeros(expected.shape)
     full_rel[exp_finite] = rel
     rel_index = tuple(int(i) for i in np.unravel_index(int(np.argmax(full_rel)), expected.shape))

@@ -209,7 +209,7 @@ class Session:
 def grade_lecture(lecture: str, submission: Path, backend: str = "auto", device: str = "auto",
                   only: list[str] | None = None,
                   progress: Callable[[Exercise, ExerciseResult | None], None] | None = None,
-                  session: Session | None = None) -> LectureResult:
+                  session: Session | None = None, timeout: float | None = None) -> LectureResult:
     try:
         lec = catalog.lecture(lecture)
     except KeyError as exc:
@@ -234,7 +234,7 @@ def grade_lecture(lecture: str, submission: Path, backend: str = "auto", device:
         for ex in exercises:
             if progress:
                 progress(ex, None)
-            verdict = grade_exercise(ex, folder, session, float_dtype)
+            verdict = grade_exercise(ex, folder, session, float_dtype, timeout)
             result.exercises.append(verdict)
             result.device = session.device
             if progress:
@@ -245,7 +245,10 @@ def grade_lecture(lecture: str, submission: Path, backend: str = "auto", device:
             session.close()
 
 
-def grade_exercise(ex: Exercise, folder: Path, session: Session, float_dtype: str) -> ExerciseResult:
+def grade_exercise(ex: Exercise, folder: Path, session: Session, float_dtype: str,
+                   timeout: float | None = None) -> ExerciseResult:
+    """Grade one exercise; `timeout` overrides the exercise's own limit (seconds)."""
+    limit = float(timeout if timeout is not None else ex.timeout)
     path = folder / ex.file
     base = ExerciseResult(ex.id, "missing", 0.0, float(ex.points), hint=ex.hint)
     if not path.is_file():
@@ -262,17 +265,17 @@ def grade_exercise(ex: Exercise, folder: Path, session: Session, float_dtype: st
         case_dir.mkdir()
         enc = wire.Encoder(case_dir)
         job_cases.append({"args": enc.encode(item.args), "kwargs": enc.encode(item.kwargs),
-                          "seed": item.seed})
+                          "seed": item.seed, "grad_wrt": list(item.case.grad_wrt)})
     wire.write_json(job_dir / "job.json", {"file": str(path.resolve()), "function": ex.name,
                                            "by_hand": ex.by_hand, "cases": job_cases})
     try:
-        reply = session.worker().run(job_dir, ex.timeout)
+        reply = session.worker().run(job_dir, limit)
     except WorkerError as exc:
         return _verdict(base, "error", f"the grading process died while running your code ({exc})")
     base.seconds = float(reply.get("seconds", 0.0))
     base.output = _read_output(job_dir)
     if reply.get("status") == "timeout":
-        return _verdict(base, "timeout", f"did not finish within {ex.timeout:g} s (an infinite "
+        return _verdict(base, "timeout", f"did not finish within {limit:g} s (an infinite "
                                          f"loop, or far too slow for the larger cases?)")
     try:
         result = wire.read_json(job_dir / "result.json")
@@ -352,6 +355,8 @@ def _judge(ex: Exercise, check: Check, cases: list[PreparedCase], result: dict, 
                 mismatch = _problem(check.verify(_as_sent(item), _plain(got)))
         else:
             mismatch = compare(item.expected, got, backend, item.tolerance)
+        if mismatch is None and check.grad_reference is not None and "grads" in reply:
+            mismatch = _check_gradients(check, item, reply["grads"], job_dir, backend)
         if mismatch:
             failures.append((item, mismatch, got))
     if len(replies) < len(cases):
@@ -361,6 +366,8 @@ def _judge(ex: Exercise, check: Check, cases: list[PreparedCase], result: dict, 
     item, mismatch, got = min(failures, key=lambda f: (f[1].is_error is False, f[0].size, f[0].index))
     status = "error" if mismatch.is_error else "failed"
     feedback = f"case '{item.case.label}': {mismatch.message}"
+    if mismatch.stage == "nonfinite":
+        feedback += _input_at(item, mismatch)
     if item.case.note:
         feedback += f"\n{item.case.note}"
     base.diagnosis = mismatch.extra.get("mistake") or _diagnose(check, failures, backend)
@@ -376,6 +383,46 @@ def _as_sent(item: PreparedCase) -> Case:
     """The case with its inputs as the child received them (the run's dtype)."""
     case = item.case
     return Case(case.label, item.args, item.kwargs, item.dtype, case.note, case.private, case.widen)
+
+
+def _check_gradients(check: Check, item: PreparedCase, reply: Any, job_dir: Path,
+                     backend: str) -> Mismatch | None:
+    wrt = list(item.case.grad_wrt)
+    if not isinstance(reply, dict) or reply.get("status") != "ok":
+        message = reply.get("message", "") if isinstance(reply, dict) else ""
+        return Mismatch("value", f"{check.grad_message}: differentiating your function raised "
+                                 f"{message}", extra={"gradient": True})
+    got = wire.decode_reply(reply.get("value"), job_dir)
+    expected = [np.asarray(g, dtype=np.float64)
+                for g in check.grad_reference(*_with_fns(item.args64), **_with_fns(item.kwargs64))]
+    tol = Tolerance(item.dtype, widen=item.case.widen)
+    if not isinstance(got, (list, tuple)) or len(got) != len(expected):
+        return Mismatch("value", check.grad_message, extra={"gradient": True})
+    for index, e, g in zip(wrt, expected, got):
+        found = compare(e, g, backend, tol)
+        if found is not None:
+            zero = isinstance(g, wire.Array) and not np.any(g.value)
+            what = ("no gradient reaches it (is it detached, or is the sample drawn inside?)"
+                    if zero else found.message)
+            extra: dict[str, Any] = {"gradient": True}
+            if zero:
+                extra["mistake"] = {"name": "no gradient path",
+                                    "explanation": "the output does not depend differentiably on "
+                                                   "this input: no detach(), no stop_gradient, no "
+                                                   "sampling inside the function"}
+            return Mismatch("value", f"{check.grad_message}: for argument {index + 1}, {what}",
+                            extra=extra)
+    return None
+
+
+def _input_at(item: PreparedCase, mismatch: Mismatch) -> str:
+    """For elementwise results: the input value where the result went non-finite."""
+    if mismatch.index is None or not isinstance(item.expected, np.ndarray):
+        return ""
+    for arg in item.args:
+        if isinstance(arg, np.ndarray) and arg.shape == item.expected.shape:
+            return f" (where the input is {arg[mismatch.index]:.6g})"
+    return ""
 
 
 def _problem(found: str | Problem | None) -> Mismatch | None:

@@ -103,8 +103,21 @@ def _run_cases(fn: Any, job: dict, job_dir: Path, backend: Any, device: str, res
                 "traceback": _student_traceback(exc, Path(job["file"]).parent),
             })
             return
-        result["cases"].append({"status": "ok", "value": encoded,
-                                "seconds": round(time.perf_counter() - start, 6)})
+        entry = {"status": "ok", "value": encoded, "seconds": round(time.perf_counter() - start, 6)}
+        if case.get("grad_wrt") and backend.HAS_AUTODIFF:
+            entry["grads"] = _gradients(fn, args, kwargs, case["grad_wrt"], backend, encoder)
+        result["cases"].append(entry)
+
+
+def _gradients(fn: Any, args: tuple, kwargs: dict, wrt: list[int], backend: Any,
+               encoder: wire.Encoder) -> dict:
+    """Autodiff gradients of sum(fn(...)) with respect to args[i], i in wrt: does the student's
+    function let gradients flow (the reparameterization trick's whole point)?"""
+    try:
+        grads = backend.grad(lambda *a: fn(*a, **kwargs), list(args), list(wrt))
+        return {"status": "ok", "value": encoder.encode(list(grads))}
+    except BaseException as exc:
+        return {"status": "raised", "message": _describe(exc)}
 
 
 def _describe(exc: BaseException) -> str:

@@ -61,6 +61,9 @@ class Case:
     note: str = ""
     private: dict[str, Any] = field(default_factory=dict)
     widen: float = 1.0
+    # Under a backend with autodiff, the child also returns the gradients of sum(output) with
+    # respect to these positional arguments, checked against Check.grad_reference.
+    grad_wrt: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,3 +100,7 @@ class Check:
     cases: Callable[[Any], list[Case]]
     mistakes: list[Mistake] = field(default_factory=list)
     verify: Callable[[Case, Any], "str | Problem | None"] | None = None
+    # grad_reference(*args) -> the expected gradients of sum(output) for each index of a case's
+    # grad_wrt, in that order; grad_message says what a mismatch means for the student.
+    grad_reference: Callable[..., list[Any]] | None = None
+    grad_message: str = "the gradients do not flow through your function as they should"

@@ -85,6 +85,10 @@ class Encoder:
             kind = "numpy"
         if kind == "other":
             return {"t": "other", "type": f"{type(x).__module__}.{type(x).__qualname__}"}
+        if kind == "subclass":
+            # Never converted: a subclass can override anything conversion would call.
+            return {"t": "other", "type": f"subclass of the backend's array type "
+                                          f"({type(x).__module__}.{type(x).__qualname__})"}
         if kind == "native" and self.to_numpy is not None and type(x) is not np.ndarray:
             a = self.to_numpy(x)
         else:
@@ -129,10 +133,6 @@ def read_json(path: Path) -> Any:
     if size > MAX_JSON_BYTES:
         raise WireError(f"reply of {size} bytes is over the {MAX_JSON_BYTES}-byte limit")
     return json.loads(path.read_text())
-
-
-class Decoded:
-    """A value read back from the child: the plain value, and how arrays related to the backend."""
 
 
 class Array:

@@ -67,6 +67,10 @@ def _adam_cases(rng):
              note="at t = 1 with zero moments, bias correction makes the step ≈ lr·sign(dw)"),
         Case("late step t = 1000 with betas given", (w, dw, m, v, 1000),
              {"lr": 0.002, "beta1": 0.8, "beta2": 0.99}),
+        Case("tiny gradients (1e-4), first step", (np.array([0.5, -0.5, 1.0]),
+                                                   np.array([1e-4, -2e-4, 5e-5]), np.zeros(3),
+                                                   np.zeros(3), 1),
+             note="with v̂ ≈ 1e-8, where eps goes matters: w - lr·m̂/(√v̂ + eps)"),
     ]
     return cases
 

@@ -59,6 +59,15 @@ def _verify_dropout(case, got):
                            "scaled by 1/p", "p is the drop probability: survivors are kept with "
                            "probability 1-p")
         return "the kept elements are not x/(1-p)"
+    flat = kept.reshape(kept.shape[0], -1) if kept.ndim > 1 else kept.reshape(1, -1)
+    q = p * p + (1 - p) * (1 - p)  # the chance that two independent draws agree
+    rows = flat.shape[0] // 2 * 2
+    if rows >= 2:
+        pairs = flat[0:rows:2] == flat[1:rows:2]
+        if int(pairs.sum()) > pairs.size * q and not stats.binomial_ok(int(pairs.sum()), pairs.size, q):
+            return Problem("the rows share one mask: draw the mask with x's full shape",
+                           "one mask for every example", "a mask of shape (D,) broadcast over the "
+                           "batch drops the same units in every example")
     n, dropped = x.size, int((~kept).sum())
     if not stats.binomial_ok(dropped, n, p):
         if stats.binomial_ok(dropped, n, 1 - p):
@@ -68,8 +77,6 @@ def _verify_dropout(case, got):
                            "drop (zero) each element with probability p, keep it with 1-p")
         return (f"{dropped} of {n} elements dropped ({dropped / n:.3f}); with p = {p:g} that is "
                 f"too far from {p * n:.0f} to be chance")
-    flat = kept.reshape(kept.shape[0], -1) if kept.ndim > 1 else kept.reshape(1, -1)
-    q = p * p + (1 - p) * (1 - p)
     cols = flat.shape[1] // 2 * 2
     if cols >= 2:
         pairs = flat[:, 0:cols:2] == flat[:, 1:cols:2]
@@ -77,13 +84,6 @@ def _verify_dropout(case, got):
             return Problem("neighbouring elements are dropped together far more (or less) often "
                            "than chance allows: each element needs its own random draw",
                            "structured mask", "draw an independent uniform number per element")
-    rows = flat.shape[0] // 2 * 2
-    if rows >= 2:
-        pairs = flat[0:rows:2] == flat[1:rows:2]
-        if not stats.binomial_ok(int(pairs.sum()), pairs.size, q):
-            return Problem("the rows share one mask: draw the mask with x's full shape",
-                           "one mask for every example", "a mask of shape (D,) broadcast over the "
-                           "batch drops the same units in every example")
     return None
 
 
