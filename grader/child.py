@@ -25,10 +25,14 @@ from typing import Any
 import backends
 
 REPLY_FD = 1
+# Set by the parent: {"isolation": "bwrap"|"process", "limits": {...}}
+CONFIG: dict = {}
 
 
 def main(argv: list[str]) -> int:
     backend_name, device = argv[0], argv[1]
+    global CONFIG
+    CONFIG = json.loads(argv[2]) if len(argv) > 2 else {}
     os.environ[backends.ACTIVE_ENV] = backend_name
     # The parent's channel: keep it on a private fd so grandchildren can close it.
     channel = os.fdopen(os.dup(REPLY_FD), "w", buffering=1)
@@ -95,13 +99,15 @@ def _probe_device(backend: Any, device: str, channel: Any) -> dict:
 def _run_forked(job_dir: Path, backend_name: str, device: str, timeout: float,
                 channel: Any) -> dict:
     start = time.monotonic()
+    out_read, out_write = os.pipe()
     pid = os.fork()
     if pid == 0:
         code = 70
         try:
             os.setsid()
             channel.close()
-            code = _grandchild(job_dir, backend_name, device)
+            os.close(out_read)
+            code = _grandchild(job_dir, backend_name, device, out_write)
         except BaseException:
             try:
                 (job_dir / "crash.txt").write_text(traceback.format_exc())
@@ -109,36 +115,74 @@ def _run_forked(job_dir: Path, backend_name: str, device: str, timeout: float,
                 pass
         finally:
             os._exit(code)
-    status = _wait(pid, timeout)
+    os.close(out_write)
+    limit = int(CONFIG.get("limits", {}).get("output_bytes", 64 * 1024))
+    status = _wait(pid, timeout, out_read, job_dir / "output.txt", limit)
+    os.close(out_read)
+    if CONFIG.get("isolation") == "bwrap":
+        _reap_strays()
     status["seconds"] = round(time.monotonic() - start, 4)
     return status
 
 
-def _wait(pid: int, timeout: float) -> dict:
+def _wait(pid: int, timeout: float, out_fd: int, out_path: Path, limit: int) -> dict:
+    """Wait for the grandchild, keeping the first `limit` bytes it prints and draining the rest."""
     deadline = time.monotonic() + timeout
     try:
-        fd = os.pidfd_open(pid)
+        pidfd = os.pidfd_open(pid)
     except (AttributeError, OSError):
-        fd = None
-    while True:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            break
-        left = deadline - time.monotonic()
-        if left <= 0:
-            _kill_group(pid)
-            os.waitpid(pid, 0)
-            return {"status": "timeout"}
-        if fd is not None:
-            select.select([fd], [], [], left)
-        else:
-            time.sleep(min(left, 0.005))
-    if fd is not None:
-        os.close(fd)
-    _kill_group(pid)  # whatever the student left running in its process group goes too
+        pidfd = None
+    kept = bytearray()
+    total = 0
+    out_open = True
+    status = None
+    try:
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            left = deadline - time.monotonic()
+            if left <= 0:
+                _kill_group(pid)
+                os.waitpid(pid, 0)
+                return {"status": "timeout", "output_bytes": total}
+            watch = [fd for fd in (pidfd, out_fd if out_open else None) if fd is not None]
+            if watch:
+                ready, _, _ = select.select(watch, [], [], min(left, 0.05 if pidfd is None else left))
+            else:
+                time.sleep(min(left, 0.005))
+                ready = []
+            if out_open and out_fd in ready:
+                chunk = os.read(out_fd, 65536)
+                if not chunk:
+                    out_open = False
+                else:
+                    total += len(chunk)
+                    if len(kept) < limit:
+                        kept += chunk[: limit - len(kept)]
+    finally:
+        if pidfd is not None:
+            os.close(pidfd)
+        _kill_group(pid)  # whatever the student left running in its process group goes too
+        # What was printed just before the end is still in the pipe.
+        os.set_blocking(out_fd, False)
+        try:
+            while out_open:
+                chunk = os.read(out_fd, 65536)
+                if not chunk:
+                    break
+                total += len(chunk)
+                if len(kept) < limit:
+                    kept += chunk[: limit - len(kept)]
+        except (BlockingIOError, OSError):
+            pass
+        try:
+            out_path.write_bytes(bytes(kept))
+        except OSError:
+            pass
     if os.WIFSIGNALED(status):
-        return {"status": "signaled", "signal": os.WTERMSIG(status)}
-    return {"status": "exited", "code": os.WEXITSTATUS(status)}
+        return {"status": "signaled", "signal": os.WTERMSIG(status), "output_bytes": total}
+    return {"status": "exited", "code": os.WEXITSTATUS(status), "output_bytes": total}
 
 
 def _kill_group(pid: int) -> None:
@@ -148,21 +192,41 @@ def _kill_group(pid: int) -> None:
         pass
 
 
+def _reap_strays() -> None:
+    """Inside bubblewrap's own PID namespace: end every process but the sandbox's init and this
+    server, so nothing a student started (a daemon, a double fork) outlives its exercise."""
+    me = os.getpid()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) not in (1, me):
+            try:
+                os.kill(int(entry), signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+    try:
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
+    except ChildProcessError:
+        pass
+
+
 # --- in the grandchild --------------------------------------------------------------------------
 
-def _grandchild(job_dir: Path, backend_name: str, device: str) -> int:
-    out = os.open(job_dir / "output.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.dup2(out, 1)
-    os.dup2(out, 2)
-    os.close(out)
+def _grandchild(job_dir: Path, backend_name: str, device: str, out_fd: int) -> int:
+    os.dup2(out_fd, 1)
+    os.dup2(out_fd, 2)
+    os.close(out_fd)
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
     os.close(null)
     os.environ[backends.DEVICE_ENV] = device
+    if CONFIG.get("isolation") != "bwrap":
+        tmp = job_dir / "tmp"
+        tmp.mkdir(exist_ok=True)
+        os.environ["TMPDIR"] = os.environ["HOME"] = str(tmp)
 
     from grader import runcases
 
-    runcases.run_job(job_dir, backend_name, device)
+    runcases.run_job(job_dir, backend_name, device, CONFIG)
     return 0
 
 

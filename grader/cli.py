@@ -35,6 +35,9 @@ ExerciseOpt = typer.Option(None, "--exercise", "-e",
 SubmissionOpt = typer.Option(None, "--submission", "-s",
                              help="a folder laid out like exercises/ (default: ./exercises)")
 JsonOpt = typer.Option(False, "--json", help="print the result as JSON on stdout, nothing else")
+IsolationOpt = typer.Option("auto", "--isolation",
+                            help="auto | bwrap (bubblewrap sandbox) | process (limits and an "
+                                 "audit hook, where bubblewrap cannot run)")
 
 
 def _find_submission(given: Optional[Path]) -> Path:
@@ -53,7 +56,7 @@ def _find_submission(given: Optional[Path]) -> Path:
 
 
 def _grade(lectures: List[str], backend: str, device: str, exercises: Optional[List[str]],
-           submission: Optional[Path], as_json: bool) -> None:
+           submission: Optional[Path], as_json: bool, isolation: str = "auto") -> None:
     from grader.grading import UsageError, grade_lecture
 
     term = Terminal()
@@ -62,14 +65,15 @@ def _grade(lectures: List[str], backend: str, device: str, exercises: Optional[L
         root = _find_submission(submission)
         for name in lectures:
             if as_json or not term.interactive:
-                result = grade_lecture(name, root, backend, device, exercises)
+                result = grade_lecture(name, root, backend, device, exercises, isolation=isolation)
             else:
                 with term.err.status(f"grading {name}…") as status:
                     def progress(ex, verdict, status=status) -> None:
                         if verdict is None:
                             status.update(f"grading {ex.id}…")
 
-                    result = grade_lecture(name, root, backend, device, exercises, progress=progress)
+                    result = grade_lecture(name, root, backend, device, exercises,
+                                           progress=progress, isolation=isolation)
             results.append(result)
             if not as_json:
                 from grader.report import render_lecture
@@ -92,8 +96,9 @@ def _lecture_command(lecture: catalog.Lecture):
         exercise: Optional[List[str]] = ExerciseOpt,
         submission: Optional[Path] = SubmissionOpt,
         as_json: bool = JsonOpt,
+        isolation: str = IsolationOpt,
     ) -> None:
-        _grade([lecture.name], backend, device, exercise, submission, as_json)
+        _grade([lecture.name], backend, device, exercise, submission, as_json, isolation)
 
     command.__doc__ = f"Grade {lecture.name}: {lecture.title} ({lecture.max_score:g} points)."
     return command
@@ -109,9 +114,11 @@ def grade_all(
     device: str = DeviceOpt,
     submission: Optional[Path] = SubmissionOpt,
     as_json: bool = JsonOpt,
+    isolation: str = IsolationOpt,
 ) -> None:
     """Grade every lecture."""
-    _grade([lec.name for lec in catalog.lectures()], backend, device, None, submission, as_json)
+    _grade([lec.name for lec in catalog.lectures()], backend, device, None, submission, as_json,
+           isolation)
 
 
 @app.command("list")
@@ -143,16 +150,48 @@ def doctor() -> None:
         if not backends.installed(name):
             table.add_row(name, "[red]no[/]", "", f"grading with --backend {name} is refused")
             continue
-        module = backends.get(name)
-        try:
-            version = module.version()
-            devices = ", ".join(module.devices())
+        version, devices, error = _probe_backend(name)
+        if error:
+            table.add_row(name, "[red]broken[/]", version, error[:120])
+        else:
             table.add_row(name, "[green]yes[/]", version, devices)
-        except Exception as exc:  # a broken install is reported, not raised
-            table.add_row(name, "[red]broken[/]", "", f"{type(exc).__name__}: {exc}"[:120])
     term.print(table)
-    term.print("isolation: a child process per exercise (fork server), plain data across, "
-               "a timeout per exercise")
+    from grader import sandbox
+
+    mode = sandbox.resolve("auto")
+    limits = sandbox.Limits()
+    if mode == "bwrap":
+        how = "bubblewrap sandbox (no network, read-only view of the interpreter and submission)"
+    else:
+        how = ("process limits and an audit hook (bubblewrap is not available here: "
+               "apt-get install bubblewrap)")
+    term.print(f"isolation: {mode}: {how}")
+    term.print(f"limits per exercise: {limits.memory_mb} MiB of memory on top of the framework, "
+               f"{limits.cpu_seconds} s of CPU, {limits.processes} processes, "
+               f"{limits.output_bytes // 1024} KiB of output kept")
+
+
+def _probe_backend(name: str) -> tuple[str, str, str]:
+    """(version, devices, error), found in a fresh interpreter: a broken framework (or its log
+    noise) stays out of this process."""
+    import os
+    import subprocess
+
+    code = ("import json, backends\n"
+            f"m = backends.get({name!r})\n"
+            "print(json.dumps({'version': m.version(), 'devices': m.devices()}))")
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    try:
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              timeout=120, env=env)
+    except subprocess.TimeoutExpired:
+        return "", "", "importing it took over 120 s"
+    try:
+        data = json.loads(proc.stdout.strip().splitlines()[-1])
+        return data["version"], ", ".join(data["devices"]), ""
+    except (IndexError, ValueError, KeyError):
+        lines = proc.stderr.strip().splitlines()
+        return "", "", lines[-1] if lines else f"exit status {proc.returncode}"
 
 
 def main() -> None:

@@ -115,7 +115,7 @@ def _describe(got: Any, backend: str) -> str:
     if isinstance(got, Scalar):
         return f"the {type(got.value).__name__} {got.value!r}"
     if isinstance(got, Other):
-        return f"a {got.type}"
+        return f"{'an' if got.type[:1].lower() in 'aeiou' else 'a'} {got.type}"
     if got is None:
         return "None (did you forget to return?)"
     if isinstance(got, (tuple, list)):

@@ -5,6 +5,7 @@ comparison and diagnosis back in the parent.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import signal
 import tempfile
@@ -15,10 +16,11 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 import backends
-from grader import catalog, wire
+from grader import catalog, sandbox, wire
 from grader.compare import TOLERANCES, Mismatch, Tolerance, compare
 from grader.results import ExerciseResult, FailingCase, LectureResult
 from grader.runner import StartError, Worker, WorkerError
+from grader.sandbox import Limits
 from grader.spec import Case, Check, Exercise, Fn, Problem
 
 PUBLIC_SALT = "6.S191-public"
@@ -174,13 +176,48 @@ def resolve_backend(requested: str, files: list[Path]) -> tuple[str, str]:
     return name, why
 
 
+MAX_STAGED_BYTES = 64 * 1024 * 1024
+
+
+def _copy_tree(source: Path, target: Path) -> None:
+    """Regular files only (no links out of the folder), world-readable, size-capped."""
+    total = 0
+    target.mkdir(parents=True, exist_ok=True)
+    os.chmod(target, 0o755)
+    for path in sorted(source.rglob("*")):
+        rel = path.relative_to(source)
+        if "__pycache__" in rel.parts or any(part.startswith(".") for part in rel.parts):
+            continue
+        if path.is_symlink():
+            continue
+        dest = target / rel
+        if path.is_dir():
+            dest.mkdir(parents=True, exist_ok=True)
+            os.chmod(dest, 0o755)
+        elif path.is_file():
+            total += path.stat().st_size
+            if total > MAX_STAGED_BYTES:
+                raise UsageError(f"the submission folder {source} holds more than "
+                                 f"{MAX_STAGED_BYTES >> 20} MiB")
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, dest)
+            os.chmod(dest, 0o644)
+
+
 class Session:
     """A fork server for one backend and device, restarted when a student's code kills it."""
 
-    def __init__(self, backend: str, device: str) -> None:
+    def __init__(self, backend: str, device: str, isolation: str = "auto",
+                 limits: Limits | None = None) -> None:
         self.backend = backend
         self.requested_device = device
+        try:
+            self.isolation = sandbox.resolve(isolation)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        self.limits = limits or Limits()
         self.scratch = Path(tempfile.mkdtemp(prefix="grade-"))
+        os.chmod(self.scratch, 0o711)  # the unprivileged grandchild must reach its job folder
         self._worker: Worker | None = None
         self.device = device if device != "auto" else "cpu"
         self.version = ""
@@ -188,11 +225,25 @@ class Session:
     def worker(self) -> Worker:
         if self._worker is None or not self._worker.alive():
             try:
-                self._worker = Worker(self.backend, self.requested_device, self.scratch)
+                self._worker = Worker(self.backend, self.requested_device, self.scratch,
+                                      self.isolation, self.limits)
             except StartError as exc:
                 raise UsageError(f"the {self.backend} backend could not start: {exc}") from None
             self.device, self.version = self._worker.device, self._worker.version
         return self._worker
+
+    def stage(self, folder: Path, lecture: str) -> Path:
+        """A copy of the student's lecture folder that the sandbox can see (and the student's
+        code may change without touching the original)."""
+        target = self.scratch / "submission" / lecture
+        shutil.rmtree(target, ignore_errors=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(target.parent, 0o755)
+        if folder.is_dir():
+            _copy_tree(folder, target)
+        else:
+            target.mkdir()
+        return target
 
     def close(self) -> None:
         if self._worker is not None:
@@ -209,7 +260,8 @@ class Session:
 def grade_lecture(lecture: str, submission: Path, backend: str = "auto", device: str = "auto",
                   only: list[str] | None = None,
                   progress: Callable[[Exercise, ExerciseResult | None], None] | None = None,
-                  session: Session | None = None, timeout: float | None = None) -> LectureResult:
+                  session: Session | None = None, timeout: float | None = None,
+                  isolation: str = "auto") -> LectureResult:
     try:
         lec = catalog.lecture(lecture)
     except KeyError as exc:
@@ -228,13 +280,14 @@ def grade_lecture(lecture: str, submission: Path, backend: str = "auto", device:
     float_dtype = backends.get(name).DEFAULT_FLOAT
 
     own = session is None
-    session = session or Session(name, device)
+    session = session or Session(name, device, isolation)
     try:
+        staged = session.stage(folder, lec.name)
         result = LectureResult(lec.name, lec.title, name, session.device)
         for ex in exercises:
             if progress:
                 progress(ex, None)
-            verdict = grade_exercise(ex, folder, session, float_dtype, timeout)
+            verdict = grade_exercise(ex, staged, session, float_dtype, timeout)
             result.exercises.append(verdict)
             result.device = session.device
             if progress:
@@ -256,9 +309,10 @@ def grade_exercise(ex: Exercise, folder: Path, session: Session, float_dtype: st
         return base
     check = catalog.check_for(ex)
     cases = prepare(ex, check, float_dtype)
-    job_dir = session.scratch / ex.name
+    job_dir = session.scratch / "jobs" / ex.name
     shutil.rmtree(job_dir, ignore_errors=True)
     job_dir.mkdir(parents=True)
+    os.chmod(job_dir.parent, 0o711)
     job_cases = []
     for item in cases:
         case_dir = job_dir / f"in{item.index}"
@@ -274,6 +328,8 @@ def grade_exercise(ex: Exercise, folder: Path, session: Session, float_dtype: st
         return _verdict(base, "error", f"the grading process died while running your code ({exc})")
     base.seconds = float(reply.get("seconds", 0.0))
     base.output = _read_output(job_dir)
+    if reply.get("status") == "signaled" and reply.get("signal") == signal.SIGXCPU:
+        return _verdict(base, "timeout", f"used more than {session.limits.cpu_seconds} s of CPU time")
     if reply.get("status") == "timeout":
         return _verdict(base, "timeout", f"did not finish within {limit:g} s (an infinite "
                                          f"loop, or far too slow for the larger cases?)")
@@ -285,6 +341,10 @@ def grade_exercise(ex: Exercise, folder: Path, session: Session, float_dtype: st
         return _judge(ex, check, cases, result, job_dir, session.backend, base)
     except (wire.WireError, KeyError, TypeError) as exc:
         return _verdict(base, "error", f"what your code returned could not be read back: {exc}")
+
+
+def _memory_limit() -> int:
+    return Limits().memory_mb
 
 
 def _verdict(base: ExerciseResult, status: str, feedback: str) -> ExerciseResult:
@@ -320,7 +380,7 @@ def _read_output(job_dir: Path) -> str:
 def _judge(ex: Exercise, check: Check, cases: list[PreparedCase], result: dict, job_dir: Path,
            backend: str, base: ExerciseResult) -> ExerciseResult:
     load = result.get("load", {})
-    if load.get("status") in ("missing", "error"):
+    if load.get("status") in ("missing", "error", "memory"):
         feedback = str(load.get("message", ""))
         if load.get("traceback"):
             feedback += "\n" + str(load["traceback"])
@@ -334,6 +394,11 @@ def _judge(ex: Exercise, check: Check, cases: list[PreparedCase], result: dict, 
         if status == "not_implemented":
             return _verdict(base, "not_implemented", "not implemented yet (the stub raises "
                                                      "NotImplementedError)")
+        if status == "memory":
+            feedback = (f"ran out of memory on the case '{item.case.label}' ({reply.get('message', '')}): "
+                        f"the limit is {_memory_limit()} MiB on top of the framework")
+            base.case = _failing_case(item, None, None, feedback)
+            return _verdict(base, "memory", feedback)
         if status == "raised":
             message = str(reply.get("message", ""))
             if reply.get("autodiff"):

@@ -22,7 +22,8 @@ from grader import fixtures, wire
 MAX_TRACEBACK_FRAMES = 6
 
 
-def run_job(job_dir: Path, backend_name: str, device: str) -> None:
+def run_job(job_dir: Path, backend_name: str, device: str, config: dict | None = None) -> None:
+    config = config or {}
     job = wire.read_json(job_dir / "job.json")
     backend = backends.get(backend_name)
     if hasattr(backend, "place"):
@@ -30,11 +31,48 @@ def run_job(job_dir: Path, backend_name: str, device: str) -> None:
     backend.configure_precision()
     result: dict[str, Any] = {"device": device, "cases": []}
     try:
+        # Inputs become tensors before the student's code is loaded: each case gets its own copy.
+        inputs = _decode_inputs(job, job_dir, backend, device)
+        _confine(job_dir, job, config)
         fn = _load_function(Path(job["file"]), job["function"], result)
         if fn is not None:
-            _run_cases(fn, job, job_dir, backend, device, result)
+            _run_cases(fn, job, inputs, job_dir, backend, result)
+    except MemoryError:
+        result["load"] = {"status": "memory", "message": "ran out of memory"}
     finally:
         wire.write_json(job_dir / "result.json", result)
+
+
+def _decode_inputs(job: dict, job_dir: Path, backend: Any, device: str) -> list[tuple]:
+    def make_array(a: np.ndarray) -> Any:
+        return backend.to_native(a, device)
+
+    def make_fn(name: str, params: dict) -> Any:
+        return fixtures.build(name, params)
+
+    inputs = []
+    for index, case in enumerate(job["cases"]):
+        folder = job_dir / f"in{index}"
+        inputs.append((wire.decode_inputs(case["args"], folder, make_array, make_fn),
+                       wire.decode_inputs(case["kwargs"], folder, make_array, make_fn)))
+    return inputs
+
+
+def _confine(job_dir: Path, job: dict, config: dict) -> None:
+    from grader import confine
+
+    writable = [job_dir]
+    if config.get("isolation") != "bwrap":
+        tmp = job_dir / "tmp"
+        tmp.mkdir(exist_ok=True)
+        writable.append(tmp)
+    confine.apply_limits(config.get("limits", {}))
+    if config.get("drop_privileges", True):
+        confine.drop_privileges(writable)
+    readable = [Path(p) for p in config.get("readable", [])]
+    readable.append(Path(job["file"]).parent)
+    confine.install_audit_hook(readable, writable, [Path(p) for p in config.get("hidden", [])],
+                               check_files=config.get("isolation") != "bwrap")
 
 
 def _load_function(path: Path, name: str, result: dict) -> Any:
@@ -70,19 +108,10 @@ def _load_function(path: Path, name: str, result: dict) -> Any:
     return fn
 
 
-def _run_cases(fn: Any, job: dict, job_dir: Path, backend: Any, device: str, result: dict) -> None:
+def _run_cases(fn: Any, job: dict, inputs: list[tuple], job_dir: Path, backend: Any,
+               result: dict) -> None:
     encoder = wire.Encoder(job_dir, classify=backend.classify, to_numpy=backend.to_numpy)
-
-    def make_array(a: np.ndarray) -> Any:
-        return backend.to_native(a, device)
-
-    def make_fn(name: str, params: dict) -> Any:
-        return fixtures.build(name, params)
-
-    for index, case in enumerate(job["cases"]):
-        folder = job_dir / f"in{index}"
-        args = wire.decode_inputs(case["args"], folder, make_array, make_fn)
-        kwargs = wire.decode_inputs(case["kwargs"], folder, make_array, make_fn)
+    for case, (args, kwargs) in zip(job["cases"], inputs):
         backend.seed(case["seed"])
         start = time.perf_counter()
         try:
@@ -97,7 +126,7 @@ def _run_cases(fn: Any, job: dict, job_dir: Path, backend: Any, device: str, res
             return
         except BaseException as exc:
             result["cases"].append({
-                "status": "raised",
+                "status": "memory" if _out_of_memory(exc) else "raised",
                 "message": _describe(exc),
                 "autodiff": type(exc).__name__ == "AutodiffForbidden",
                 "traceback": _student_traceback(exc, Path(job["file"]).parent),
@@ -107,6 +136,14 @@ def _run_cases(fn: Any, job: dict, job_dir: Path, backend: Any, device: str, res
         if case.get("grad_wrt") and backend.HAS_AUTODIFF:
             entry["grads"] = _gradients(fn, args, kwargs, case["grad_wrt"], backend, encoder)
         result["cases"].append(entry)
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    if isinstance(exc, MemoryError):
+        return True
+    text = f"{type(exc).__name__} {exc}".lower()
+    return any(s in text for s in ("can't allocate memory", "out of memory",
+                                   "resourceexhausted", "cannot allocate memory"))
 
 
 def _gradients(fn: Any, args: tuple, kwargs: dict, wrt: list[int], backend: Any,

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import grader
+from grader import sandbox
+from grader.sandbox import Limits
 
 PROJECT_ROOT = Path(grader.__file__).resolve().parent.parent
 READY_TIMEOUT = 300.0
@@ -33,8 +35,10 @@ class StartError(RuntimeError):
 
 
 class Worker:
-    def __init__(self, backend: str, device: str, scratch: Path) -> None:
+    def __init__(self, backend: str, device: str, scratch: Path, isolation: str = "process",
+                 limits: Limits | None = None) -> None:
         self.backend = backend
+        self.isolation = isolation
         self.requested_device = device
         self.scratch = scratch
         self.log_path = scratch / "worker.log"
@@ -44,9 +48,20 @@ class Worker:
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         env["PYTHONUNBUFFERED"] = "1"
+        config = {"isolation": isolation, "limits": (limits or Limits()).to_json(),
+                  "readable": [str(p) for p in sandbox.interpreter_paths()]
+                  + [str(PROJECT_ROOT / name) for name in sandbox.CHILD_PACKAGES],
+                  "hidden": [str(p) for p in sandbox.hidden_paths()],
+                  # Outside bubblewrap, `nobody` must be able to read the interpreter itself
+                  # (pyenv under /root is not): otherwise the grandchild keeps its user.
+                  "drop_privileges": isolation == "bwrap" or all(
+                      sandbox.readable_by_others(p) for p in sandbox.interpreter_paths())}
+        argv = [sys.executable, "-m", "grader.child", backend, device, json.dumps(config)]
+        if isolation == "bwrap":
+            argv = sandbox.bwrap_command(argv, readable=[], writable=[scratch], device=device)
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "grader.child", backend, device],
+                argv,
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, cwd=scratch, env=env)
         self._buffer = b""
         ready = self._read(READY_TIMEOUT)

@@ -22,7 +22,7 @@ from grader.spec import Fn
 MAX_DEPTH = 8
 MAX_ITEMS = 4096
 MAX_JSON_BYTES = 8 * 1024 * 1024
-MAX_ARRAY_BYTES = 512 * 1024 * 1024
+MAX_ARRAY_BYTES = 256 * 1024 * 1024
 _NPY_NAME = re.compile(r"[0-9]{1,6}\.npy")
 
 
@@ -97,7 +97,12 @@ class Encoder:
             return {"t": "other", "type": f"{type(x).__module__}.{type(x).__qualname__}"}
         if a.dtype.hasobject or a.dtype.kind not in "biuf":
             return {"t": "other", "type": f"array of dtype {a.dtype}"}
-        return {"t": "array", "file": self._save(a), "kind": kind}
+        if a.nbytes > MAX_ARRAY_BYTES:
+            return {"t": "other", "type": f"array of {a.nbytes >> 20} MiB, too large to send back"}
+        try:
+            return {"t": "array", "file": self._save(a), "kind": kind}
+        except OSError as exc:  # the file-size limit of the sandbox
+            return {"t": "other", "type": f"array too large to send back ({exc.strerror})"}
 
 
 _NUMPY_SCALARS = {np.float16, np.float32, np.float64, np.int8, np.int16, np.int32, np.int64,
