@@ -43,6 +43,7 @@ class PreparedCase:
     tolerance: Tolerance | None = None
     args64: tuple = ()
     kwargs64: dict = field(default_factory=dict)
+    hidden: bool = False
 
     @property
     def size(self) -> int:
@@ -54,24 +55,32 @@ def seed_for(*parts: Any) -> int:
     return int.from_bytes(digest[:8], "little") % (2**31 - 1)
 
 
-def prepare(ex: Exercise, check: Check, float_dtype: str, salt: str = PUBLIC_SALT) -> list[PreparedCase]:
-    """The exercise's cases in the run's dtype, with what the reference expects of each."""
-    rng = np.random.default_rng(seed_for(ex.id, salt))
-    prepared = []
-    for index, case in enumerate(check.cases(rng)):
-        dtype = case.float_dtype or float_dtype
-        args = _cast(case.args, dtype)
-        kwargs = _cast(case.kwargs, dtype)
-        item = PreparedCase(case, index, seed_for(ex.id, index, salt), args, kwargs, dtype)
-        item.args64, item.kwargs64 = _cast(args, "float64"), _cast(kwargs, "float64")
-        if check.verify is None:
-            item.expected = _normalise(check.reference(*_with_fns(item.args64),
-                                                        **_with_fns(item.kwargs64)))
-            item.tolerance = Tolerance(dtype, widen=case.widen)
-            if dtype != "float64":
-                low = _normalise(check.reference(*_with_fns(args), **_with_fns(kwargs)))
-                item.tolerance.conditioning = _conditioning(item.expected, low)
-        prepared.append(item)
+def prepare(ex: Exercise, check: Check, float_dtype: str, salt: str = PUBLIC_SALT,
+            hidden_salt: str | None = None) -> list[PreparedCase]:
+    """The exercise's cases in the run's dtype, with what the reference expects of each.
+
+    With `hidden_salt` (an instructor's course secret) the same builders run again from a seed
+    students do not have: hidden cases, whose feedback never shows inputs or expected values."""
+    prepared: list[PreparedCase] = []
+    salts = [(salt, False)] + ([(hidden_salt, True)] if hidden_salt else [])
+    for run_salt, hidden in salts:
+        rng = np.random.default_rng(seed_for(ex.id, run_salt))
+        for case in check.cases(rng):
+            index = len(prepared)
+            dtype = case.float_dtype or float_dtype
+            args = _cast(case.args, dtype)
+            kwargs = _cast(case.kwargs, dtype)
+            item = PreparedCase(case, index, seed_for(ex.id, index, run_salt), args, kwargs, dtype,
+                                hidden=hidden)
+            item.args64, item.kwargs64 = _cast(args, "float64"), _cast(kwargs, "float64")
+            if check.verify is None:
+                item.expected = _normalise(check.reference(*_with_fns(item.args64),
+                                                            **_with_fns(item.kwargs64)))
+                item.tolerance = Tolerance(dtype, widen=case.widen)
+                if dtype != "float64":
+                    low = _normalise(check.reference(*_with_fns(args), **_with_fns(kwargs)))
+                    item.tolerance.conditioning = _conditioning(item.expected, low)
+            prepared.append(item)
     return prepared
 
 
@@ -261,7 +270,7 @@ def grade_lecture(lecture: str, submission: Path, backend: str = "auto", device:
                   only: list[str] | None = None,
                   progress: Callable[[Exercise, ExerciseResult | None], None] | None = None,
                   session: Session | None = None, timeout: float | None = None,
-                  isolation: str = "auto") -> LectureResult:
+                  isolation: str = "auto", hidden_salt: str | None = None) -> LectureResult:
     try:
         lec = catalog.lecture(lecture)
     except KeyError as exc:
@@ -287,7 +296,7 @@ def grade_lecture(lecture: str, submission: Path, backend: str = "auto", device:
         for ex in exercises:
             if progress:
                 progress(ex, None)
-            verdict = grade_exercise(ex, staged, session, float_dtype, timeout)
+            verdict = grade_exercise(ex, staged, session, float_dtype, timeout, hidden_salt)
             result.exercises.append(verdict)
             result.device = session.device
             if progress:
@@ -299,7 +308,7 @@ def grade_lecture(lecture: str, submission: Path, backend: str = "auto", device:
 
 
 def grade_exercise(ex: Exercise, folder: Path, session: Session, float_dtype: str,
-                   timeout: float | None = None) -> ExerciseResult:
+                   timeout: float | None = None, hidden_salt: str | None = None) -> ExerciseResult:
     """Grade one exercise; `timeout` overrides the exercise's own limit (seconds)."""
     limit = float(timeout if timeout is not None else ex.timeout)
     path = folder / ex.file
@@ -308,7 +317,7 @@ def grade_exercise(ex: Exercise, folder: Path, session: Session, float_dtype: st
         base.feedback = f"there is no {ex.lecture}/{ex.file} in the submission"
         return base
     check = catalog.check_for(ex)
-    cases = prepare(ex, check, float_dtype)
+    cases = prepare(ex, check, float_dtype, hidden_salt=hidden_salt)
     job_dir = session.scratch / "jobs" / ex.name
     shutil.rmtree(job_dir, ignore_errors=True)
     job_dir.mkdir(parents=True)
@@ -404,6 +413,8 @@ def _judge(ex: Exercise, check: Check, cases: list[PreparedCase], result: dict, 
             if reply.get("autodiff"):
                 feedback = (f"this exercise is by hand: autodiff is unavailable, and your code "
                             f"used it ({message})")
+            elif item.hidden:
+                feedback = f"raised {message} on a hidden case"
             else:
                 feedback = f"raised {message} on the case '{item.case.label}'"
             if reply.get("traceback"):
@@ -430,18 +441,36 @@ def _judge(ex: Exercise, check: Check, cases: list[PreparedCase], result: dict, 
         return _verdict(base, "passed", f"all {len(cases)} cases passed")
     item, mismatch, got = min(failures, key=lambda f: (f[1].is_error is False, f[0].size, f[0].index))
     status = "error" if mismatch.is_error else "failed"
-    feedback = f"case '{item.case.label}': {mismatch.message}"
-    if mismatch.stage == "nonfinite":
-        feedback += _input_at(item, mismatch)
-    if item.case.note:
-        feedback += f"\n{item.case.note}"
+    if item.hidden:
+        feedback = f"a hidden case failed: {_redacted(mismatch)}"
+    else:
+        feedback = f"case '{item.case.label}': {mismatch.message}"
+        if mismatch.stage == "nonfinite":
+            feedback += _input_at(item, mismatch)
+        if item.case.note:
+            feedback += f"\n{item.case.note}"
     base.diagnosis = mismatch.extra.get("mistake") or _diagnose(check, failures, backend)
     if base.diagnosis:
         feedback += f"\nLikely mistake: {base.diagnosis['name']}: {base.diagnosis['explanation']}"
     if len(failures) > 1:
         feedback += f"\n({len(failures)} of {len(cases)} cases failed)"
-    base.case = _failing_case(item, mismatch, got, mismatch.message)
+    base.case = (FailingCase(label="a hidden case", message=_redacted(mismatch)) if item.hidden
+                 else _failing_case(item, mismatch, got, mismatch.message))
     return _verdict(base, status, feedback)
+
+
+def _redacted(mismatch: Mismatch) -> str:
+    """What went wrong on a hidden case, without its inputs or expected values."""
+    if mismatch.stage in ("type", "dtype"):
+        return mismatch.message
+    if mismatch.stage == "shape":
+        return "the result has the wrong shape"
+    if mismatch.stage == "nonfinite":
+        return "your result holds nan or inf where a finite value is expected"
+    count, total = mismatch.extra.get("count"), mismatch.extra.get("total")
+    if count is not None:
+        return f"{count} of {total} values differ from the expected ones by more than the tolerance"
+    return "the values differ from the expected ones"
 
 
 def _as_sent(item: PreparedCase) -> Case:
@@ -604,6 +633,8 @@ def _preview(x: Any) -> str:
 
 
 def _failing_case(item: PreparedCase, mismatch: Mismatch | None, got: Any, message: str) -> FailingCase:
+    if item.hidden:
+        return FailingCase(label="a hidden case", message=message)
     inputs = ", ".join(_preview(a) for a in item.args)
     if item.kwargs:
         inputs += (", " if inputs else "") + ", ".join(f"{k}={_preview(v)}" for k, v in item.kwargs.items())

@@ -3,6 +3,7 @@ score full marks on every backend, and the untouched stubs grade as not implemen
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from grader import catalog
@@ -30,3 +31,54 @@ def test_untouched_stubs_grade_as_not_implemented(lecture):
     assert set(statuses.values()) == {"not_implemented"}, statuses
     assert result.score == 0
     assert all(e.feedback.startswith("not implemented") for e in result.exercises)
+
+
+def test_hidden_cases_add_cases_and_reveal_no_values(submission):
+    # A sigmoid that is right on the small public inputs and wrong past |z| > 3.
+    source = ("import numpy as np\n\ndef sigmoid(z):\n"
+              "    s = 1 / (1 + np.exp(-np.clip(z, -3, 3)))\n    return s\n")
+    root = submission({"lecture1/activations.py": source})
+    public = grade_lecture("lecture1", root, backend="numpy", device="cpu", only=["sigmoid"])
+    hidden = grade_lecture("lecture1", root, backend="numpy", device="cpu", only=["sigmoid"],
+                           hidden_salt="course-secret")
+    assert public.exercises[0].status == hidden.exercises[0].status == "failed"
+    from grader import catalog, grading
+
+    ex = catalog.find_exercise(catalog.lecture("lecture1"), "sigmoid")
+    check = catalog.check_for(ex)
+    n_public = len(grading.prepare(ex, check, "float64"))
+    both = grading.prepare(ex, check, "float64", hidden_salt="course-secret")
+    assert len(both) == 2 * n_public and all(c.hidden for c in both[n_public:])
+    other = grading.prepare(ex, check, "float64", hidden_salt="another-secret")
+    assert not np.array_equal(both[-1].args[0], other[-1].args[0])
+
+
+def test_hidden_feedback_shows_neither_inputs_nor_expected_values(submission):
+    import re
+
+    from grader import catalog, grading
+
+    # A lookup table of the public answers: right on every public case, wrong on hidden ones.
+    ex = catalog.find_exercise(catalog.lecture("lecture1"), "dense")
+    public = grading.prepare(ex, catalog.check_for(ex), "float64")
+    source = ("import numpy as np, os\n"
+              "DATA = np.load(os.path.join(os.path.dirname(__file__), 'answers.npz'))\n"
+              "def dense(x, W, b):\n"
+              "    for i in range(len(DATA.files) // 2):\n"
+              "        if DATA[f'x{i}'].shape == x.shape and np.array_equal(DATA[f'x{i}'], x):\n"
+              "            return DATA[f'y{i}']\n"
+              "    return np.zeros((x.shape[0], W.shape[1]))\n")
+    root = submission({"lecture1/perceptron.py": source})
+    answers = {}
+    for i, case in enumerate(public):
+        answers[f"x{i}"], answers[f"y{i}"] = case.args[0], case.expected
+    np.savez(root / "lecture1" / "answers.npz", **answers)
+    assert grade_lecture("lecture1", root, backend="numpy", device="cpu",
+                         only=["dense"]).exercises[0].status == "passed"
+    result = grade_lecture("lecture1", root, backend="numpy", device="cpu", only=["dense"],
+                           hidden_salt="course-secret")
+    verdict = result.exercises[0]
+    assert verdict.status == "failed"
+    assert verdict.feedback.startswith("a hidden case failed")
+    assert not re.search(r"\d\.\d", verdict.feedback), verdict.feedback
+    assert verdict.case.inputs == "" and verdict.case.expected == "" and verdict.case.got == ""
