@@ -20,7 +20,7 @@ from grader.terminal import Exit, Terminal
 
 app = typer.Typer(
     add_completion=False,
-    no_args_is_help=True,
+    invoke_without_command=True,
     rich_markup_mode=None,
     help="Grade your MIT 6.S191 exercises: `grade lecture1` checks exercises/lecture1/ against "
          "reference implementations on NumPy, PyTorch or TensorFlow.",
@@ -106,6 +106,99 @@ def _lecture_command(lecture: catalog.Lecture):
 
 for _lec in catalog.lectures():
     app.command(_lec.name)(_lecture_command(_lec))
+
+
+@app.callback()
+def overview(ctx: typer.Context) -> None:
+    """With no command: grade every lecture and show each one's score as a line with a bar."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from grader.grading import UsageError, grade_lecture
+
+    term = Terminal()
+    try:
+        root = _find_submission(None)
+    except UsageError as exc:
+        term.print(ctx.get_help())
+        term.error(str(exc))
+        raise typer.Exit(Exit.USAGE)
+    results = []
+    for lec in catalog.lectures():
+        try:
+            if term.interactive:
+                with term.err.status(f"grading {lec.name}…"):
+                    result = grade_lecture(lec.name, root)
+            else:
+                result = grade_lecture(lec.name, root)
+        except UsageError as exc:
+            term.error(f"{lec.name}: {exc}")
+            raise typer.Exit(Exit.USAGE)
+        results.append(result)
+        from grader.report import render_progress_line
+
+        render_progress_line(term, result)
+    term.print("[dim]grade lectureN for the details, grade --help for every command[/]")
+    raise typer.Exit(Exit.OK if all(r.all_passed for r in results) else Exit.NOT_ALL_PASSED)
+
+
+@app.command()
+def hint(
+    exercise: str = typer.Argument(..., help="e.g. lecture2.lstm_step (or lstm_step)"),
+    reset: bool = typer.Option(False, "--reset", help="start this exercise's hints again"),
+) -> None:
+    """Show the next hint for an exercise (each call reveals one more)."""
+    from grader import hints
+
+    term = Terminal()
+    try:
+        ex = hints.find(exercise)
+    except KeyError as exc:
+        term.error(exc.args[0])
+        raise typer.Exit(Exit.USAGE)
+    folder = hints.state_dir()
+    if reset:
+        hints.reset(ex, folder)
+        term.print(f"hints for {ex.id} start again from the first")
+        return
+    number, total, text = hints.next_hint(ex, folder)
+    term.print(f"[bold]{ex.id}[/], hint {number} of {total}:")
+    term.print(text)
+    if number < total:
+        term.print(f"[dim]run `grade hint {ex.id}` again for the next one[/]")
+
+
+@app.command()
+def watch(
+    lecture: str = typer.Argument(..., help="e.g. lecture2"),
+    backend: str = BackendOpt,
+    device: str = DeviceOpt,
+    exercise: Optional[List[str]] = ExerciseOpt,
+    submission: Optional[Path] = SubmissionOpt,
+) -> None:
+    """Regrade a lecture every time one of its files is saved (Ctrl-C to stop)."""
+    from grader.grading import UsageError, grade_lecture
+    from grader.report import render_lecture
+    from grader.watch import watch_loop
+
+    term = Terminal()
+    try:
+        lec = catalog.lecture(lecture)
+        root = _find_submission(submission)
+    except (KeyError, UsageError) as exc:
+        term.error(exc.args[0] if isinstance(exc, KeyError) else str(exc))
+        raise typer.Exit(Exit.USAGE)
+
+    def regrade(paths: List[str]) -> None:
+        if paths:
+            term.print(f"[dim]changed: {', '.join(Path(p).name for p in paths)}[/]")
+        try:
+            render_lecture(term, grade_lecture(lec.name, root, backend, device, exercise))
+        except UsageError as exc:
+            term.error(str(exc))
+        term.print(f"[dim]watching {root / lec.name} for changes (Ctrl-C to stop)…[/]")
+
+    regrade([])
+    watch_loop(root / lec.name, regrade)
 
 
 @app.command("all")

@@ -82,3 +82,15 @@ def render_list(term: Terminal, lectures: list[Lecture]) -> None:
             table.add_row(ex.name, ex.file, _points(ex.points), tags)
         table.add_row("", "", Text(_points(lec.max_score), style="bold"), "total")
         term.print(table)
+
+
+def render_progress_line(term: Terminal, result: LectureResult, width: int = 24) -> None:
+    """lecture1  ███████████░░░░░░░░░░░░░  24/38  Foundations…"""
+    filled = int(round(width * result.score / result.max_score)) if result.max_score else 0
+    bar = Text("█" * filled, style="green")
+    bar.append("░" * (width - filled), style="dim")
+    line = Text(f"{result.lecture:10}")
+    line.append_text(bar)
+    line.append(f"  {_points(result.score):>3}/{_points(result.max_score):<3}  ")
+    line.append(result.title.split(":")[0], style="dim")
+    term.print(line)

@@ -51,6 +51,10 @@ def _verify(case, got):
     accuracy = _accuracy(w, w0, X_test, y_test)
     if accuracy >= THRESHOLD:
         return None
+    if accuracy <= 1 - THRESHOLD:
+        return Problem(f"held-out accuracy {accuracy:.3f}: your predictor is reliably wrong, it "
+                       "predicts the opposite class", "gradient ascent",
+                       "step against the gradient (w - lr·∂J/∂w), and use p - y, not y - p")
     mu, sd = X.mean(0), X.std(0)
     if _accuracy(w, w0, (X_test - mu) / sd, y_test) >= THRESHOLD:
         return Problem(f"held-out accuracy {accuracy:.3f} < {THRESHOLD}, but {w}, {w0:.3g} work on "

@@ -205,3 +205,6 @@ def test_pass_predictor_failures():
     w, w0 = train_pass_predictor((X - mu) / sd, case.args[1], 0.5, 300)
     found = project._verify(case, (w, float(w0)))  # acts on standardised X, not raw X
     assert found is not None and found.mistake == "weights for standardised X"
+    w, w0 = train_pass_predictor(X, case.args[1], 0.5, 300)
+    found = project._verify(case, (-w, -float(w0)))  # what gradient ascent converges to
+    assert found is not None and found.mistake == "gradient ascent"
