@@ -419,6 +419,12 @@ def _judge(ex: Exercise, check: Check, cases: list[PreparedCase], result: dict, 
                 feedback = f"raised {message} on the case '{item.case.label}'"
             if reply.get("traceback"):
                 feedback += "\n" + str(reply["traceback"])
+            if failures:
+                # Earlier cases already ran and failed: what they show is still worth naming.
+                base.diagnosis = _diagnose(check, failures, backend)
+                if base.diagnosis:
+                    feedback += (f"\nOn earlier cases, likely mistake: {base.diagnosis['name']}: "
+                                 f"{base.diagnosis['explanation']}")
             base.case = _failing_case(item, None, None, feedback)
             return _verdict(base, "error", feedback)
         if status != "ok":
@@ -580,6 +586,19 @@ def _flatten(x: Any) -> Iterator[Any]:
         yield x
 
 
+def _as_reply(x: Any) -> Any:
+    """A NumPy value shaped like what the child sends back, for comparing two references."""
+    if isinstance(x, tuple):
+        return tuple(_as_reply(v) for v in x)
+    if isinstance(x, list):
+        return [_as_reply(v) for v in x]
+    if isinstance(x, dict):
+        return {k: _as_reply(v) for k, v in x.items()}
+    if isinstance(x, np.ndarray):
+        return wire.Array(x, "native")
+    return wire.Scalar(x, None)
+
+
 def _diagnose(check: Check, failures: list[tuple[PreparedCase, Mismatch, Any]],
               backend: str) -> dict[str, str] | None:
     """The known mistake whose output the student's matches, on the failing cases."""
@@ -596,6 +615,9 @@ def _diagnose(check: Check, failures: list[tuple[PreparedCase, Mismatch, Any]],
             tol = Tolerance(item.dtype, widen=max(item.case.widen, 1.0) * 10)
             if item.tolerance is not None:
                 tol.conditioning = item.tolerance.conditioning
+                # On this case the mistake gives the right answer: it explains nothing here.
+                if compare(item.expected, _as_reply(wrong), backend, item.tolerance) is None:
+                    continue
             if compare(wrong, got, backend, tol) is None:
                 return {"name": mistake.name, "explanation": mistake.explanation}
     return None

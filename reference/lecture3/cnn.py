@@ -37,7 +37,7 @@ def _cnn_cases(rng):
         Case("N=1, C=3, 8×6, F=8, K=10, a 1×1 first-layer kernel",
              _net(rng, 1, 3, 8, 6, 8, 10, kernel=1),
              note="a 1×1 kernel with padding 1 grows the image to 10×8: pooled 5×4."),
-        Case("large: N=8, C=3, 16×16, F=8, K=10", _net(rng, 8, 3, 16, 16, 8, 10)),
+        Case("large: N=4, C=3, 12×12, F=8, K=10", _net(rng, 4, 3, 12, 12, 8, 10)),
     ]
 
 

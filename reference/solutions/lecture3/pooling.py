@@ -40,11 +40,12 @@ def max_pool2d_backward(x, dout, size=2, stride=2):
     n, c, h, w = xp.shape(x)
     k, s = int(size), int(stride)
     out = max_pool2d(x, k, s)
+    ho, wo = xp.shape(out)[2:]
     found = xp.zeros_like(out)   # 1 where a window's first maximum has been met already
     dx = xp.zeros_like(x)
     for a in range(k):           # row-major order over the window: ties go to the first
         for b in range(k):
-            patch = _window(x, a, b, xp.shape(out)[2], xp.shape(out)[3], s)
+            patch = _window(x, a, b, ho, wo, s)
             hit = xp.where(patch == out, xp.ones_like(patch), xp.zeros_like(patch)) * (1 - found)
             found = found + hit
             dx = dx + _place(xp, hit * dout, a, b, s, h, w)
