@@ -11,12 +11,13 @@ NumPy arrays, torch tensors and TensorFlow tensors.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import os
 import sys
 from types import ModuleType
-from typing import Any
+from typing import Any, Iterator
 
 NAMES: tuple[str, ...] = ("numpy", "torch", "tensorflow")
 
@@ -91,3 +92,17 @@ def _is_array_like(x: Any) -> bool:
 def loaded_frameworks() -> list[str]:
     """Frameworks already imported in this process (einops' sys.modules trick)."""
     return [f for f in ("numpy", "torch", "tensorflow") if f in sys.modules]
+
+
+@contextlib.contextmanager
+def activated(name: str) -> Iterator[None]:
+    """Make `name` the active backend for the duration (arrays made from no input use it)."""
+    before = os.environ.get(ACTIVE_ENV)
+    os.environ[ACTIVE_ENV] = name
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(ACTIVE_ENV, None)
+        else:
+            os.environ[ACTIVE_ENV] = before

@@ -43,9 +43,7 @@ def main(argv: list[str]) -> int:
     backend = backends.get(backend_name)
     try:
         backend.load()
-        import numpy  # noqa: F401  (the grandchildren all need it)
-        import grader.wire  # noqa: F401
-        import grader.fixtures  # noqa: F401
+        _preload()
     except Exception as exc:  # the framework fails to import: say so, once
         _reply(channel, {"op": "ready", "ok": False, "error": f"{type(exc).__name__}: {exc}"})
         return 1
@@ -64,6 +62,19 @@ def main(argv: list[str]) -> int:
                                   float(command["timeout"]), channel)
             _reply(channel, {"op": "done", **outcome})
     return 0
+
+
+def _preload() -> None:
+    """Import, once, everything each grandchild needs: a fork then costs no imports."""
+    import numpy
+    import numpy.random  # noqa: F401  (NumPy 2 loads it lazily; seeding needs it)
+
+    import grader.confine  # noqa: F401
+    import grader.fixtures  # noqa: F401
+    import grader.runcases  # noqa: F401
+    import grader.wire  # noqa: F401
+
+    numpy.random.seed(0)
 
 
 def _reply(channel: Any, message: dict) -> None:

@@ -5,6 +5,7 @@ comparison and diagnosis back in the parent.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import os
 import shutil
 import signal
@@ -61,6 +62,13 @@ def prepare(ex: Exercise, check: Check, float_dtype: str, salt: str = PUBLIC_SAL
 
     With `hidden_salt` (an instructor's course secret) the same builders run again from a seed
     students do not have: hidden cases, whose feedback never shows inputs or expected values."""
+    # The parent's references run on NumPy, whatever backend this process has active.
+    with backends.activated("numpy"):
+        return _prepare(ex, check, float_dtype, salt, hidden_salt)
+
+
+def _prepare(ex: Exercise, check: Check, float_dtype: str, salt: str,
+             hidden_salt: str | None) -> list[PreparedCase]:
     prepared: list[PreparedCase] = []
     salts = [(salt, False)] + ([(hidden_salt, True)] if hidden_salt else [])
     for run_salt, hidden in salts:
@@ -213,6 +221,14 @@ def _copy_tree(source: Path, target: Path) -> None:
             os.chmod(dest, 0o644)
 
 
+def _scratch_root() -> str | None:
+    """Job folders in memory (/dev/shm) where there is one: thousands of small files per run."""
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK):
+        return str(shm)
+    return None
+
+
 class Session:
     """A fork server for one backend and device, restarted when a student's code kills it."""
 
@@ -225,20 +241,25 @@ class Session:
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         self.limits = limits or Limits()
-        self.scratch = Path(tempfile.mkdtemp(prefix="grade-"))
+        self.scratch = Path(tempfile.mkdtemp(prefix="grade-", dir=_scratch_root()))
         os.chmod(self.scratch, 0o711)  # the unprivileged grandchild must reach its job folder
         self._worker: Worker | None = None
         self.device = device if device != "auto" else "cpu"
         self.version = ""
 
-    def worker(self) -> Worker:
+    def start(self) -> None:
+        """Start the fork server without waiting for it (it imports the framework meanwhile)."""
         if self._worker is None or not self._worker.alive():
-            try:
-                self._worker = Worker(self.backend, self.requested_device, self.scratch,
-                                      self.isolation, self.limits)
-            except StartError as exc:
-                raise UsageError(f"the {self.backend} backend could not start: {exc}") from None
-            self.device, self.version = self._worker.device, self._worker.version
+            self._worker = Worker(self.backend, self.requested_device, self.scratch,
+                                  self.isolation, self.limits)
+
+    def worker(self) -> Worker:
+        self.start()
+        try:
+            self._worker.wait_ready()
+        except StartError as exc:
+            raise UsageError(f"the {self.backend} backend could not start: {exc}") from None
+        self.device, self.version = self._worker.device, self._worker.version
         return self._worker
 
     def stage(self, folder: Path, lecture: str) -> Path:
@@ -291,6 +312,7 @@ def grade_lecture(lecture: str, submission: Path, backend: str = "auto", device:
     own = session is None
     session = session or Session(name, device, isolation)
     try:
+        session.start()
         staged = session.stage(folder, lec.name)
         result = LectureResult(lec.name, lec.title, name, session.device)
         for ex in exercises:
@@ -452,7 +474,7 @@ def _judge(ex: Exercise, check: Check, cases: list[PreparedCase], result: dict, 
     else:
         feedback = f"case '{item.case.label}': {mismatch.message}"
         if mismatch.stage == "nonfinite":
-            feedback += _input_at(item, mismatch)
+            feedback += _input_at(item, mismatch, check)
         if item.case.note:
             feedback += f"\n{item.case.note}"
     base.diagnosis = mismatch.extra.get("mistake") or _diagnose(check, failures, backend)
@@ -493,8 +515,9 @@ def _check_gradients(check: Check, item: PreparedCase, reply: Any, job_dir: Path
         return Mismatch("value", f"{check.grad_message}: differentiating your function raised "
                                  f"{message}", extra={"gradient": True})
     got = wire.decode_reply(reply.get("value"), job_dir)
-    expected = [np.asarray(g, dtype=np.float64)
-                for g in check.grad_reference(*_with_fns(item.args64), **_with_fns(item.kwargs64))]
+    with backends.activated("numpy"):
+        expected = [np.asarray(g, dtype=np.float64) for g in
+                    check.grad_reference(*_with_fns(item.args64), **_with_fns(item.kwargs64))]
     tol = Tolerance(item.dtype, widen=item.case.widen)
     if not isinstance(got, (list, tuple)) or len(got) != len(expected):
         return Mismatch("value", check.grad_message, extra={"gradient": True})
@@ -515,14 +538,20 @@ def _check_gradients(check: Check, item: PreparedCase, reply: Any, job_dir: Path
     return None
 
 
-def _input_at(item: PreparedCase, mismatch: Mismatch) -> str:
-    """For elementwise results: the input value where the result went non-finite."""
+def _input_at(item: PreparedCase, mismatch: Mismatch, check: Check) -> str:
+    """For elementwise results: the inputs' values where the result went non-finite."""
     if mismatch.index is None or not isinstance(item.expected, np.ndarray):
         return ""
-    for arg in item.args:
+    try:
+        names = list(inspect.signature(check.reference).parameters)
+    except (TypeError, ValueError):
+        names = []
+    found = []
+    for i, arg in enumerate(item.args):
         if isinstance(arg, np.ndarray) and arg.shape == item.expected.shape:
-            return f" (where the input is {arg[mismatch.index]:.6g})"
-    return ""
+            name = names[i] if i < len(names) else f"argument {i + 1}"
+            found.append(f"{name} = {arg[mismatch.index]:.6g}")
+    return f" (where {', '.join(found)})" if found else ""
 
 
 def _problem(found: str | Problem | None) -> Mismatch | None:
@@ -604,11 +633,11 @@ def _diagnose(check: Check, failures: list[tuple[PreparedCase, Mismatch, Any]],
     """The known mistake whose output the student's matches, on the failing cases."""
     if not check.mistakes:
         return None
-    candidates = [f for f in failures if not f[1].is_error or f[1].stage == "shape"][:3]
+    candidates = failures[:3]
     for item, _mismatch, got in candidates:
         for mistake in check.mistakes:
             try:
-                with np.errstate(all="ignore"):
+                with np.errstate(all="ignore"), backends.activated("numpy"):
                     wrong = _normalise(mistake.fn(*_with_fns(item.args64), **_with_fns(item.kwargs64)))
             except Exception:
                 continue

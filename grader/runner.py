@@ -64,16 +64,26 @@ class Worker:
                 argv,
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, cwd=scratch, env=env)
         self._buffer = b""
+        self._ready = False
+        self.device = ""
+        self.version = ""
+
+    def wait_ready(self) -> None:
+        """The server imports its framework while the parent prepares cases; wait for it here."""
+        if self._ready:
+            return
         ready = self._read(READY_TIMEOUT)
         if ready is None or not ready.get("ok"):
             self.close()
             error = ready.get("error") if ready else self._log_tail() or "no answer"
             raise StartError(error)
-        self.device: str = ready["device"]
-        self.version: str = ready.get("version", "")
+        self.device = ready["device"]
+        self.version = ready.get("version", "")
+        self._ready = True
 
     def run(self, job_dir: Path, timeout: float) -> dict[str, Any]:
         """Run one job; the server's report of how the grandchild ended."""
+        self.wait_ready()
         try:
             self._send({"op": "run", "dir": str(job_dir), "timeout": timeout})
         except (BrokenPipeError, OSError) as exc:

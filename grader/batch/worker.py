@@ -1,0 +1,166 @@
+"""Grading one submission, in a batch worker: a process of the local pool or a Dask worker.
+
+A worker keeps one engine Session (a fork server that has imported the framework, inside the
+sandbox) per backend and grades many students with it in turn: the framework's import is paid
+once per worker, not once per student. `Session.stage` copies one student's lecture folder into
+the sandbox's view at a time, so a student's code never sees another's files. The course secret
+stays in this (trusted) process: the engine sends the sandbox case inputs only.
+"""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+import threading
+import time
+import traceback
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from grader.batch.course import Plan, grader_version
+
+_SESSIONS: dict[tuple, Any] = {}
+_LOCK = threading.Lock()
+_SCRATCH: Path | None = None
+
+
+def set_scratch(folder: Path | None) -> None:
+    """Where this worker's Sessions keep their staging and job folders (a tmpfs is fastest)."""
+    global _SCRATCH
+    _SCRATCH = folder
+
+
+def grade_task(task: dict[str, Any]) -> dict[str, Any]:
+    """Grade one submission: {"student", "content_hash", "root", "plan"} -> an outcome dict.
+
+    `error` with `retry` True means the grader, not the student, failed (a backend that would not
+    start, a version mismatch): the submission is not recorded, so the next run tries again."""
+    start = time.monotonic()
+    plan: Plan = task["plan"]
+    outcome: dict[str, Any] = {"student": task["student"], "content_hash": task["content_hash"],
+                               "results": [], "error": None, "retry": False,
+                               "grader_version": grader_version()}
+    if plan.grader_version != outcome["grader_version"]:
+        outcome.update(error=f"this worker runs grader {outcome['grader_version']}, the batch "
+                             f"{plan.grader_version}: install the same version everywhere",
+                       retry=True)
+        return outcome
+    try:
+        with _LOCK:
+            outcome["results"] = _grade(Path(task["root"]), plan)
+    except Exception as exc:  # the grader failed, not the student: say so, try again next run
+        from grader.grading import UsageError
+
+        outcome["results"] = []
+        outcome["retry"] = True
+        outcome["error"] = (str(exc) if isinstance(exc, UsageError) else
+                            f"the grader failed: {type(exc).__name__}: {exc}\n"
+                            + "".join(traceback.format_exc(limit=6)))
+    outcome["seconds"] = round(time.monotonic() - start, 4)
+    return outcome
+
+
+def _grade(root: Path, plan: Plan) -> list[dict[str, Any]]:
+    import backends
+    from grader import catalog
+    from grader.detect import choose_backend
+    from grader.grading import UsageError, grade_lecture
+
+    version = grader_version()
+    out: list[dict[str, Any]] = []
+    for lp in plan.lectures:
+        lec = catalog.lecture(lp.lecture)
+        folder = root / lec.name
+        files = [folder / f for f in lec.files if (folder / f).is_file()]
+        if plan.backend != "auto":
+            name = plan.backend
+        elif not files:
+            name = plan.allowed_backends[0]  # nothing to run: every exercise is missing
+        else:
+            name, _why = choose_backend(files)
+        if name not in plan.allowed_backends:
+            why = (f"your {lec.name} files import {name}" if name != "numpy"
+                   else f"your {lec.name} files import no framework but NumPy")
+            message = (f"{why}, and this course grades only with "
+                       f"{', '.join(plan.allowed_backends)}: nothing was run")
+            for ex_name in lp.exercises:
+                ex = catalog.find_exercise(lec, ex_name)
+                out.append(_row(ex.id, "error", 0.0, plan.points_of(ex.id), message, name, "",
+                                version, hint=ex.hint))
+            continue
+        try:
+            backends.require(name)
+        except backends.BackendUnavailable as exc:
+            raise UsageError(f"{lec.name}: {exc}") from None
+        device = "cpu" if name == "numpy" else plan.device
+        session = _session(name, device, plan)
+        try:
+            result = grade_lecture(lec.name, root, name, device, only=list(lp.exercises),
+                                   session=session, timeout=plan.timeout,
+                                   hidden_salt=plan.hidden_salt)
+        finally:
+            # Nothing of this student stays in the sandbox's view for the next one.
+            for sub in ("submission", "jobs"):
+                shutil.rmtree(session.scratch / sub, ignore_errors=True)
+        for ex in result.exercises:
+            points = plan.points_of(ex.id)
+            score = (ex.score / ex.max_score * points) if ex.max_score else (
+                points if ex.status == "passed" else 0.0)
+            out.append(_row(ex.id, ex.status, float(score), points, ex.feedback, result.backend,
+                            result.device, version, diagnosis=ex.diagnosis, output=ex.output,
+                            case=asdict(ex.case) if ex.case else None, hint=ex.hint,
+                            seconds=ex.seconds))
+    return out
+
+
+def _row(exercise_id: str, status: str, score: float, max_score: float, feedback: str,
+         backend: str, device: str, version: str, **extra: Any) -> dict[str, Any]:
+    row = {"id": exercise_id, "status": status, "score": score, "max_score": max_score,
+           "feedback": feedback, "diagnosis": None, "backend": backend, "device": device,
+           "grader_version": version, "output": "", "case": None, "hint": "", "seconds": 0.0}
+    row.update(extra)
+    return row
+
+
+def _session(backend: str, device: str, plan: Plan) -> Any:
+    from grader.grading import Session
+
+    key = (backend, device, plan.isolation, plan.limits)
+    session = _SESSIONS.get(key)
+    if session is None:
+        # The engine's Session makes its scratch folder with tempfile: point it at ours.
+        old = tempfile.tempdir
+        if _SCRATCH is not None:
+            _SCRATCH.mkdir(parents=True, exist_ok=True)
+            tempfile.tempdir = str(_SCRATCH)
+        try:
+            session = Session(backend, device, plan.isolation, plan.limits)
+        finally:
+            tempfile.tempdir = old
+        _SESSIONS[key] = session
+    return session
+
+
+def warm(plan: Plan, backend: str) -> None:
+    """Start a backend's fork server before the first student (the framework's import)."""
+    from grader.grading import UsageError
+
+    device = "cpu" if backend == "numpy" else plan.device
+    try:
+        _session(backend, device, plan).worker()
+    except UsageError:
+        pass  # said again, per student, when grading needs it
+
+
+def close_sessions() -> None:
+    while _SESSIONS:
+        _key, session = _SESSIONS.popitem()
+        try:
+            session.close()
+        except Exception:
+            pass
+
+
+atexit.register(close_sessions)
