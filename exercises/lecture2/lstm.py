@@ -102,8 +102,8 @@ def lstm_step(x_t, h_prev, c_prev, Wx, Wh, b):
 
     Example (the one of lstm_gates, with c_prev = [[0.5]]):
         c = 0.880797·0.5 + 0.731059·0.995055 = 1.167842
-        h = 0.268941·tanh(1.167842) = 0.221494
-        -> ([[0.221494]], [[1.167842]])
+        h = 0.268941·tanh(1.167842) = 0.221495
+        -> ([[0.221495]], [[1.167842]])
     """
     raise NotImplementedError
 
@@ -121,8 +121,8 @@ def lstm_forward(x, h0, c0, Wx, Wh, b):
         T = 1); c_T (N, H) is the cell state after the last step.
 
     Example (the weights of lstm_gates, x = [[[1.], [1.]]], h0 = [[0.]], c0 = [[0.5]]):
-        step 1 gives h_1 = 0.221494, c_1 = 1.167842 (lstm_step's example); step 2 starts from
-        them: -> ([[[0.221494], [0.253360]]], [[1.756075]])
+        step 1 gives h_1 = 0.221495, c_1 = 1.167842 (lstm_step's example); step 2 starts from
+        them: -> ([[[0.221495], [0.253360]]], [[1.756075]])
     """
     raise NotImplementedError
 

@@ -26,7 +26,7 @@ def _kl_cases(rng):
         Case("zeros in p",
              (np.array([[0.5, 0.5, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]),
               np.array([[0.25, 0.25, 0.5], [0.2, 0.3, 0.5], [0.0, 0.5, 0.5]])),
-             note="where p = 0 the term p·log(p/q) is 0 (its limit), also when q = 0 too; "
+             note="where p = 0 the term p·log(p/q) is 0 (its limit), whatever q is; "
                   "0·log 0 computed as written is 0·(-inf) = nan: select with where() instead."),
         Case("zeros in q where p > 0: KL = +inf",
              (np.array([[0.5, 0.5, 0.0], [0.2, 0.3, 0.5], [0.3, 0.7, 0.0]]),

@@ -66,45 +66,42 @@ def _cycle_cases(rng):
     ]
 
 
-def _mean(x):
-    return np.mean(x)
-
-
 CHECKS = {
     "discriminator_loss": Check(ref.discriminator_loss, _disc_cases, [
         Mistake("real and fake labels swapped", "real logits are labelled 1 (loss softplus(-real))"
                 ", fake ones 0 (loss softplus(fake))",
-                lambda r, f: _mean(_np_softplus(r)) + _mean(_np_softplus(-f))),
+                lambda r, f: np.mean(_np_softplus(r)) + np.mean(_np_softplus(-f))),
         Mistake("log(sigmoid(x)) that overflows", "log σ(x) and log(1 - σ(x)) as written give "
                 "log 0 = -inf for confident logits: use softplus(x) = max(x, 0) + log1p(e^-|x|)",
-                lambda r, f: -_mean(_np_log_sigmoid_naive(r))
-                - _mean(_np_log_one_minus_sigmoid_naive(f))),
+                lambda r, f: -np.mean(_np_log_sigmoid_naive(r))
+                - np.mean(_np_log_one_minus_sigmoid_naive(f))),
         Mistake("sign flipped", "the loss is the NEGATIVE log-likelihood: -log D(x) - log(1 - "
-                "D(G(z)))", lambda r, f: -_mean(_np_softplus(-r)) - _mean(_np_softplus(f))),
+                "D(G(z)))", lambda r, f: -np.mean(_np_softplus(-r)) - np.mean(_np_softplus(f))),
         Mistake("the two terms averaged", "add the mean real term and the mean fake term",
-                lambda r, f: 0.5 * (_mean(_np_softplus(-r)) + _mean(_np_softplus(f)))),
+                lambda r, f: 0.5 * (np.mean(_np_softplus(-r)) + np.mean(_np_softplus(f)))),
         Mistake("sum instead of mean", "average each term over its batch",
                 lambda r, f: _np_softplus(-r).sum() + _np_softplus(f).sum()),
     ]),
     "generator_loss": Check(ref.generator_loss, _gen_cases, [
         Mistake("the saturating loss log(1 − D(G(z)))", "minimising log(1 - D(G(z))) gives "
                 "vanishing gradients when D wins: minimise -log D(G(z)) = softplus(-fake)",
-                lambda f: -_mean(_np_softplus(f))),
+                lambda f: -np.mean(_np_softplus(f))),
         Mistake("fake labelled 0 (the discriminator's target)", "the generator wants D to say "
-                "real: label 1, loss softplus(-fake)", lambda f: _mean(_np_softplus(f))),
+                "real: label 1, loss softplus(-fake)", lambda f: np.mean(_np_softplus(f))),
         Mistake("log(sigmoid(x)) that overflows", "-log σ(x) as written is -log 0 = inf for "
                 "x = -1e4: use softplus(-x) = max(-x, 0) + log1p(e^-|x|)",
-                lambda f: -_mean(_np_log_sigmoid_naive(f))),
+                lambda f: -np.mean(_np_log_sigmoid_naive(f))),
         Mistake("sum instead of mean", "average over the batch", lambda f: _np_softplus(-f).sum()),
     ]),
     "cycle_consistency_loss": Check(ref.cycle_consistency_loss, _cycle_cases, [
         Mistake("squared instead of absolute error", "CycleGAN's cycle loss is L1: |x - F(G(x))|",
-                lambda x, xc: _mean((x - xc) ** 2)),
+                lambda x, xc: np.mean((x - xc) ** 2)),
         Mistake("sum instead of mean", "the mean over every element",
                 lambda x, xc: np.abs(x - xc).sum()),
         Mistake("per-image sum, averaged over the batch", "the mean over EVERY element, not "
-                "only over the batch", lambda x, xc: np.abs(x - xc).reshape(len(x), -1).sum(-1).mean()),
+                "only over the batch",
+                lambda x, xc: np.abs(x - xc).reshape(len(x), -1).sum(-1).mean()),
         Mistake("no absolute value", "without |·| positive and negative errors cancel",
-                lambda x, xc: _mean(x - xc)),
+                lambda x, xc: np.mean(x - xc)),
     ]),
 }

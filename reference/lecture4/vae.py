@@ -1,14 +1,15 @@
 """Checks for exercises/lecture4/vae.py.
 
-`GRADIENTS` says what autodiff must find through a right `reparameterize` (the point of the
-trick) and names the ways a solution cuts the graph. The engine does not run it yet: it needs
-the child to return autodiff gradients; see the docstring of `GradientCheck`.
+reparameterize is also graded on what the trick is for: under torch and TensorFlow its cases
+(all but eps = 0) ask the child for the autodiff gradients of sum(z) with respect to mu and
+log_var (Case.grad_wrt), which must be ∂z/∂μ = 1 and ∂z/∂log σ² = ½σε (Check.grad_reference).
+A solution that detaches, or goes through NumPy, loses the exercise with the engine's "no
+gradient path"; one that draws its own noise already fails on values (the eps = 0 case).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from functools import partial
 
 import numpy as np
 
@@ -18,30 +19,54 @@ from reference.solutions.lecture4 import vae as ref
 
 # --- reparameterize ------------------------------------------------------------------------------
 
+# These cases also ask for the gradients of sum(z) with respect to mu and log_var.
+GradCase = partial(Case, grad_wrt=(0, 1))
+
+
 def _reparam_cases(rng):
     return [
-        Case("eps = 0: z is mu", (np.array([[0.5, -1.0, 2.0]]), np.array([[0.0, 1.0, -2.0]]),
+        # Values only: with eps = 0 the gradient for log_var is 0 whatever the code does, and
+        # this note would mislead a student whose z is right but detached. log_var >= 0 here,
+        # so that only leaving eps out or drawing noise fails this case (√log_var·0 is no nan).
+        Case("eps = 0: z is mu", (np.array([[0.5, -1.0, 2.0]]), np.array([[0.0, 1.0, 2.0]]),
                                   np.zeros((1, 3))),
              note="with eps = 0, z = mu exactly. If yours differs you left eps out or drew noise "
                   "of your own: eps is given so that z is deterministic, use it."),
-        Case("small: 2 examples, latent 2",
-             (np.array([[0.0, 1.0], [-1.0, 2.0]]), np.array([[0.0, 0.0], [2.0, -2.0]]),
-              np.array([[1.0, -1.0], [0.5, 2.0]]))),
-        Case("a batch (32, 8)", (rng.normal(size=(32, 8)), rng.normal(size=(32, 8)),
-                                 rng.normal(size=(32, 8)))),
-        Case("hard: log_var from -30 to 30",
-             (rng.normal(size=(4, 7)), np.tile(np.linspace(-30.0, 30.0, 7), (4, 1)),
-              rng.normal(size=(4, 7))),
-             note="log_var = ±30: σ = exp(±15) spans 3.1e-7 to 3.3e6. σ = exp(log_var) would be "
-                  "1e13; √log_var is nan for negative values."),
-        Case("large (512, 32)", (rng.normal(size=(512, 32)), rng.normal(size=(512, 32)),
-                                 rng.normal(size=(512, 32)))),
+        GradCase("small: 2 examples, latent 2",
+                 (np.array([[0.0, 1.0], [-1.0, 2.0]]), np.array([[0.0, 0.0], [2.0, -2.0]]),
+                  np.array([[1.0, -1.0], [0.5, 2.0]]))),
+        GradCase("a batch (32, 8)", (rng.normal(size=(32, 8)), rng.normal(size=(32, 8)),
+                                     rng.normal(size=(32, 8)))),
+        GradCase("hard: log_var from -30 to 30",
+                 (rng.normal(size=(4, 7)), np.tile(np.linspace(-30.0, 30.0, 7), (4, 1)),
+                  rng.normal(size=(4, 7))),
+                 note="log_var = ±30: σ = exp(±15) spans 3.1e-7 to 3.3e6. σ = exp(log_var) "
+                      "would be 1e13; √log_var is nan for negative values."),
+        GradCase("large (512, 32)", (rng.normal(size=(512, 32)), rng.normal(size=(512, 32)),
+                                     rng.normal(size=(512, 32)))),
     ]
+
+
+def _reparam_grads(mu, lv, eps):
+    """∂Σz/∂mu = 1 and ∂Σz/∂log_var = ½·σ·eps with σ = exp(½·log_var)."""
+    return [np.ones_like(mu), 0.5 * np.exp(0.5 * lv) * eps]
 
 
 def _sqrt_lv(mu, lv, eps):
     with np.errstate(invalid="ignore"):
         return mu + np.sqrt(lv) * eps
+
+
+_REPARAM_MISTAKES = [
+    Mistake("σ = exp(log σ²)", "exp(log_var) is the variance σ²; the standard deviation is "
+            "σ = exp(½·log_var)", lambda mu, lv, eps: mu + np.exp(lv) * eps),
+    Mistake("σ = √(log σ²)", "log_var is a log: σ = exp(½·log_var), not its square root",
+            _sqrt_lv),
+    Mistake("log σ² used as σ", "log_var is not σ: σ = exp(½·log_var)",
+            lambda mu, lv, eps: mu + lv * eps),
+    Mistake("eps left out", "z = mu + σ·eps: multiply σ by the noise you are given",
+            lambda mu, lv, eps: mu + np.exp(0.5 * lv)),
+]
 
 
 # --- gaussian_kl ---------------------------------------------------------------------------------
@@ -100,16 +125,10 @@ def _rec(x, xh):
 # --- the checks ----------------------------------------------------------------------------------
 
 CHECKS = {
-    "reparameterize": Check(ref.reparameterize, _reparam_cases, [
-        Mistake("σ = exp(log σ²)", "exp(log_var) is the variance σ²; the standard deviation is "
-                "σ = exp(½·log_var)", lambda mu, lv, eps: mu + np.exp(lv) * eps),
-        Mistake("σ = √(log σ²)", "log_var is a log: σ = exp(½·log_var), not its square root",
-                _sqrt_lv),
-        Mistake("log σ² used as σ", "log_var is not σ: σ = exp(½·log_var)",
-                lambda mu, lv, eps: mu + lv * eps),
-        Mistake("eps left out", "z = mu + σ·eps: multiply σ by the noise you are given",
-                lambda mu, lv, eps: mu + np.exp(0.5 * lv)),
-    ]),
+    "reparameterize": Check(
+        ref.reparameterize, _reparam_cases, _REPARAM_MISTAKES, grad_reference=_reparam_grads,
+        grad_message="z must be a differentiable function of mu and log_var (∂z/∂mu = 1, "
+                     "∂z/∂log_var = ½σ·eps): that is what the reparameterization trick is for"),
     "gaussian_kl": Check(ref.gaussian_kl, _kl_cases, [
         Mistake("the ½ left out", "KL = -½ Σ_j (1 + log σ² - μ² - σ²): keep the ½",
                 lambda mu, lv: 2 * _np_kl(mu, lv)),
@@ -122,7 +141,8 @@ CHECKS = {
         Mistake("mean over the latent axis", "the KL of a diagonal Gaussian is a SUM over the "
                 "latent dimensions", lambda mu, lv: _np_kl(mu, lv) / mu.shape[-1]),
         Mistake("σ where σ² belongs", "the last term is σ² = exp(log_var), not σ = "
-                "exp(½·log_var)", lambda mu, lv: -0.5 * (1 + lv - mu ** 2 - np.exp(0.5 * lv)).sum(-1)),
+                "exp(½·log_var)",
+                lambda mu, lv: -0.5 * (1 + lv - mu ** 2 - np.exp(0.5 * lv)).sum(-1)),
     ]),
     "vae_loss": Check(ref.vae_loss, _vae_cases, [
         Mistake("β on the reconstruction term", "β multiplies the KL term only",
@@ -140,45 +160,5 @@ CHECKS = {
         Mistake("KL subtracted", "the loss ADDS β·KL (the KL is >= 0; minus the ELBO is "
                 "reconstruction + KL)", lambda x, xh, mu, lv, beta=1.0:
                 (_rec(x, xh) - beta * _np_kl(mu, lv)).mean()),
-    ]),
-}
-
-
-# --- gradients through reparameterize (awaiting the engine) --------------------------------------
-
-@dataclass(frozen=True)
-class GradientCheck:
-    """What autodiff must find through a student's function (proposed for grader/spec.py).
-
-    For each case, under a backend with autodiff, the child would also compute
-    `backends.<b>.grad(fn, args, wrt)` - the gradients of sum(fn(*args)) with respect to
-    args[i] for i in `wrt` - and send them back as arrays. The parent compares them with
-    `expected(*args64)` like any output (same dtype-based tolerance); on a mismatch it names the
-    first of `mistakes` whose gradients match, as for values. An exception in the gradient run
-    (e.g. torch's "Can't call numpy() on Tensor that requires grad") fails with its message.
-    """
-
-    wrt: tuple[int, ...]
-    names: tuple[str, ...]
-    expected: Callable[..., list[Any]]
-    mistakes: list[Mistake] = field(default_factory=list)
-
-
-def _reparam_grads(mu, lv, eps):
-    """∂Σz/∂mu = 1 and ∂Σz/∂log_var = ½·σ·eps with σ = exp(½·log_var)."""
-    return [np.ones_like(mu), 0.5 * np.exp(0.5 * lv) * eps]
-
-
-GRADIENTS = {
-    "reparameterize": GradientCheck((0, 1), ("mu", "log_var"), _reparam_grads, [
-        Mistake("mu detached", "no gradient reaches mu (detach(), stop_gradient or a copy "
-                "outside the framework): the encoder's mean would never learn",
-                lambda mu, lv, eps: [np.zeros_like(mu), 0.5 * np.exp(0.5 * lv) * eps]),
-        Mistake("log_var detached", "no gradient reaches log_var: the encoder's variance would "
-                "never learn; compute σ from log_var with your framework's exp",
-                lambda mu, lv, eps: [np.ones_like(mu), np.zeros_like(lv)]),
-        Mistake("z computed outside autodiff", "no gradient reaches mu or log_var: z was built "
-                "from detached values or NumPy copies, so nothing upstream of z can learn",
-                lambda mu, lv, eps: [np.zeros_like(mu), np.zeros_like(lv)]),
     ]),
 }

@@ -78,7 +78,9 @@ def test_vanishing_and_exploding_cases_do_what_their_notes_say():
     by_label = {c.label.split(":")[0]: c for c in BACKWARD_CASES}
     *args, dhs = by_label["vanishing gradients"].args
     g = ref.rnn_backward(*args, dhs)
-    assert np.abs(g["x"][:, 0]).max() < 1e-15 < np.abs(g["x"][:, -1]).max()
+    bound = 0.5 ** 50 * np.linalg.norm(dhs[:, -1], axis=1)
+    assert (np.linalg.norm(g["h0"], axis=1) <= bound).all()
+    assert np.abs(g["x"][:, -1]).max() > 1e-3
     *args, dhs = by_label["exploding gradients"].args
     g = ref.rnn_backward(*args, dhs)
     ratio = np.abs(g["x"][:, 0]).max() / np.abs(g["x"][:, -1]).max()
@@ -165,6 +167,30 @@ def test_forward_matches_keras_simple_rnn(case):
     out = np.asarray(layer(x, initial_state=[h0]))
     np.testing.assert_allclose(ref.rnn_forward(x, h0, W_xh, W_hh, b_h), out, rtol=1e-12,
                                atol=1e-12)
+
+
+def test_worked_examples():
+    x, h0, W_xh, W_hh, b_h = (np.array([[[1.0], [2.0]]]), np.array([[0.0]]), np.array([[0.5]]),
+                              np.array([[1.0]]), np.array([0.0]))
+    np.testing.assert_allclose(ref.rnn_forward(x, h0, W_xh, W_hh, b_h).ravel(),
+                               [0.462117, 0.898063], atol=5e-7)
+    g = ref.rnn_backward(x, h0, W_xh, W_hh, b_h, np.array([[[0.0], [1.0]]]))
+    want = {"x": [0.076082, 0.096741], "h0": [0.152164], "W_xh": [0.539130],
+            "W_hh": [0.089412], "b_h": [0.345647]}
+    for name, values in want.items():
+        np.testing.assert_allclose(g[name].ravel(), values, atol=5e-7, err_msg=name)
+    step = ref.rnn_step(np.array([[1.0, 2.0]]), np.array([[0.5, -0.5, 0.0]]),
+                        np.array([[0.1, 0.2, -0.1], [0.3, -0.4, 0.2]]), 0.5 * np.eye(3),
+                        np.array([0.0, 0.1, 0.0]))
+    np.testing.assert_allclose(step, [[0.739783, -0.635149, 0.291313]], atol=5e-7)
+    np.testing.assert_allclose(ref.rnn_output(np.array([[1.0, -1.0]]),
+                                              np.array([[2.0, 0.0, 1.0], [1.0, 1.0, 1.0]]),
+                                              np.array([0.0, 0.5, 0.0])), [[1.0, -0.5, 0.0]])
+    assert ref.sequence_loss(np.array([[[0.0, 0.0], [2.0, 0.0]]]),
+                             np.array([[0, 1]])) == pytest.approx(2.820075, abs=5e-7)
+    clipped = ref.clip_by_global_norm([np.array([3.0, 0.0]), np.array([[0.0, 4.0]])], 1.0)
+    np.testing.assert_allclose(clipped[0], [0.6, 0.0])
+    np.testing.assert_allclose(clipped[1], [[0.0, 0.8]])
 
 
 def test_step_and_output_are_one_forward_step():

@@ -1,7 +1,7 @@
-"""Lecture 4 VAE: the Gaussian KL agrees with torch.distributions, and the gradient contract of
-reparameterize (reference/lecture4/vae.py GRADIENTS) holds under real autodiff: the reference
-solution gets ∂z/∂μ = 1 and ∂z/∂log σ² = ½σε, and solutions that cut the graph get gradients
-that match the named gradient mistake, not the expected ones."""
+"""Lecture 4 VAE: the Gaussian KL agrees with torch.distributions, and reparameterize is graded
+on gradient flow: autodiff through the reference gives ∂z/∂μ = 1 and ∂z/∂log σ² = ½σε (the
+check's grad_reference), and solutions that detach, go through NumPy or draw their own noise
+fail, end to end, with an explanation."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import pytest
 
 from grader import catalog
 from grader.grading import prepare
-from reference.lecture4 import vae as checks
 from reference.solutions.lecture4 import vae as ref
 
 
@@ -53,100 +52,92 @@ def test_vae_loss_is_reconstruction_plus_beta_kl():
 
 # --- the gradient contract of reparameterize ------------------------------------------------------
 
-GRAD = checks.GRADIENTS["reparameterize"]
+CHECK = catalog.check_for(catalog.find_exercise(catalog.lecture("lecture4"), "reparameterize"))
 
 
-def _name(args64, grads):
-    """What the engine would do with the gradients the child sends back: pass, or name."""
-    expected = GRAD.expected(*args64)
-    if all(np.allclose(g, e, rtol=1e-7, atol=1e-9) for g, e in zip(grads, expected)):
-        return "passed"
-    for mistake in GRAD.mistakes:
-        wrong = mistake.fn(*args64)
-        if all(np.allclose(g, w, rtol=1e-7, atol=1e-9) for g, w in zip(grads, wrong)):
-            return mistake.name
-    return "unnamed"
+def test_cases_ask_for_gradients_wrt_mu_and_log_var():
+    items = _cases("reparameterize")
+    assert CHECK.grad_reference is not None
+    # eps = 0 comes first, for values only: a gradient failure must not be shown with its note.
+    assert not items[0].args64[2].any() and "eps" in items[0].case.note
+    assert items[0].case.grad_wrt == ()
+    assert all(item.case.grad_wrt == (0, 1) for item in items[1:])
 
 
-def _autodiff(backend, fn, args64):
-    """backends.<b>.grad on float64 inputs; a graph cut everywhere reads as zero gradients (torch
-    raises instead: its grad() cannot differentiate an output that needs no grad)."""
-    import backends
-
-    b = backends.get(backend)
-    native = [b.to_native(a) for a in args64]
-    try:
-        grads = b.grad(fn, native, list(GRAD.wrt))
-    except RuntimeError as exc:
-        if "does not require grad" not in str(exc):
-            raise
-        return [np.zeros_like(args64[i]) for i in GRAD.wrt]
-    return [b.to_numpy(g) for g in grads]
-
-
-def _args():
-    return [item.args64 for item in _cases("reparameterize")]
-
-
-def test_expected_gradients_are_finite_differences_of_the_reference():
+def test_grad_reference_is_the_finite_difference_of_the_reference():
     h = 1e-6
-    for mu, lv, eps in _args()[:3]:  # the later cases' z up to 5e6 swamp a difference of h
-        num_mu = (ref.reparameterize(mu + h, lv, eps) - ref.reparameterize(mu - h, lv, eps)) / (2 * h)
-        num_lv = (ref.reparameterize(mu, lv + h, eps) - ref.reparameterize(mu, lv - h, eps)) / (2 * h)
-        g_mu, g_lv = GRAD.expected(mu, lv, eps)
+    for item in _cases("reparameterize")[:3]:  # later cases' z (up to 5e6) swamp a step of h
+        mu, lv, eps = item.args64
+        z = ref.reparameterize
+        num_mu = (z(mu + h, lv, eps) - z(mu - h, lv, eps)) / (2 * h)
+        num_lv = (z(mu, lv + h, eps) - z(mu, lv - h, eps)) / (2 * h)
+        g_mu, g_lv = CHECK.grad_reference(mu, lv, eps)
         np.testing.assert_allclose(num_mu, g_mu, rtol=1e-6, atol=1e-6)
         np.testing.assert_allclose(num_lv, g_lv, rtol=1e-6, atol=1e-6)
 
 
-def _torch_variants():
-    import torch
-
-    return {
-        "passed": ref.reparameterize,
-        "mu detached": lambda mu, lv, eps: mu.detach() + torch.exp(0.5 * lv) * eps,
-        "log_var detached": lambda mu, lv, eps: mu + torch.exp(0.5 * lv.detach()) * eps,
-        "z computed outside autodiff": lambda mu, lv, eps: torch.from_numpy(
-            mu.detach().numpy() + np.exp(0.5 * lv.detach().numpy()) * eps.numpy()),
-    }
-
-
-def _tf_variants():
-    import tensorflow as tf
-
-    return {
-        "passed": ref.reparameterize,
-        "mu detached": lambda mu, lv, eps: tf.stop_gradient(mu) + tf.exp(0.5 * lv) * eps,
-        "log_var detached": lambda mu, lv, eps: mu + tf.exp(0.5 * tf.stop_gradient(lv)) * eps,
-        "z computed outside autodiff": lambda mu, lv, eps: tf.constant(
-            mu.numpy() + np.exp(0.5 * lv.numpy()) * eps.numpy()),
-    }
-
-
 @pytest.mark.parametrize("backend", ["torch", "tensorflow"])
-def test_gradient_contract_under_autodiff(backend):
-    pytest.importorskip(backend)
-    variants = _torch_variants() if backend == "torch" else _tf_variants()
-    assert {m.name for m in GRAD.mistakes} == set(variants) - {"passed"}
-    for want, fn in variants.items():
-        # As the engine would: the first case whose gradients are wrong gives the verdict (with
-        # eps = 0 a detached log_var is invisible, ½σε being 0 anyway; the other cases see it).
-        verdicts = [_name(args64, _autodiff(backend, fn, args64)) for args64 in _args()]
-        failed = [v for v in verdicts if v != "passed"]
-        assert (failed[0] if failed else "passed") == want
-        assert len(set(failed)) <= 1, verdicts
-
-
-@pytest.mark.parametrize("backend", ["torch", "tensorflow"])
-def test_noise_drawn_inside_fails_on_values(backend):
-    """Sampling inside keeps gradients flowing but ignores eps: the values catch it (the eps = 0
-    case first, whose note says so)."""
+def test_autodiff_through_the_reference_matches_grad_reference_in_float32(backend):
+    """What the child computes for a right solution passes the engine's gradient comparison."""
     pytest.importorskip(backend)
     import backends
+    from grader import wire
+    from grader.compare import Tolerance, compare
 
     b = backends.get(backend)
-    first = _cases("reparameterize")[0]
-    assert not first.args64[2].any() and "eps" in first.case.note
-    mu, lv, _eps = (b.to_native(a) for a in first.args64)
-    xp = b.ops
-    z = b.to_numpy(mu + xp.exp(0.5 * lv) * xp.random_normal(xp.shape(mu), like=mu))
-    assert not np.allclose(z, first.expected)
+    for item in _cases("reparameterize", "float32"):
+        grads = b.grad(ref.reparameterize, [b.to_native(a) for a in item.args], [0, 1])
+        for want, got in zip(CHECK.grad_reference(*item.args64), grads):
+            found = compare(want, wire.Array(b.to_numpy(got), "native"), backend,
+                            Tolerance("float32", widen=item.case.widen))
+            assert found is None, f"{item.case.label}: {found.message}"
+
+
+WRONG = {
+    "torch": {
+        "mu detached": (
+            "import torch\n"
+            "def reparameterize(mu, log_var, eps):\n"
+            "    return mu.detach() + torch.exp(0.5 * log_var) * eps\n",
+            "failed", "no gradient path", "for argument 1, no gradient reaches it"),
+        "z through NumPy": (
+            "import numpy as np\nimport torch\n"
+            "def reparameterize(mu, log_var, eps):\n"
+            "    z = mu.detach().numpy() + np.exp(0.5 * log_var.detach().numpy()) * eps.numpy()\n"
+            "    return torch.from_numpy(z)\n",
+            "failed", "no gradient path", "no gradient reaches it"),
+        "noise drawn inside": (
+            "import torch\n"
+            "def reparameterize(mu, log_var, eps):\n"
+            "    return mu + torch.exp(0.5 * log_var) * torch.randn_like(mu)\n",
+            "failed", None, "eps is given so that z is deterministic"),
+    },
+    "tensorflow": {
+        "log_var detached": (
+            "import tensorflow as tf\n"
+            "def reparameterize(mu, log_var, eps):\n"
+            "    return mu + tf.exp(0.5 * tf.stop_gradient(log_var)) * eps\n",
+            "failed", "no gradient path", "for argument 2, no gradient reaches it"),
+        "right": (
+            "import tensorflow as tf\n"
+            "def reparameterize(mu, log_var, eps):\n"
+            "    return mu + tf.exp(0.5 * log_var) * eps\n",
+            "passed", None, "all 5 cases passed"),
+    },
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend,variant", [(b, v) for b in WRONG for v in WRONG[b]])
+def test_gradient_flow_is_graded_end_to_end(submission, backend, variant):
+    pytest.importorskip(backend)
+    from grader.grading import grade_lecture
+
+    source, status, diagnosis, said = WRONG[backend][variant]
+    root = submission({"lecture4/vae.py": source})
+    result = grade_lecture("lecture4", root, backend=backend, device="cpu",
+                           only=["reparameterize"])
+    (verdict,) = result.exercises
+    assert verdict.status == status, verdict.feedback
+    assert (verdict.diagnosis or {}).get("name") == diagnosis, verdict.feedback
+    assert said in verdict.feedback
