@@ -323,10 +323,28 @@ def grade_lecture(lecture: str, submission: Path, backend: str = "auto", device:
             result.device = session.device
             if progress:
                 progress(ex, verdict)
+        _point_to_failing_parts(exercises, result)
         return result
     finally:
         if own:
             session.close()
+
+
+def _point_to_failing_parts(exercises: list[Exercise], result: LectureResult) -> None:
+    """A composite exercise that fails while one of its parts fails too: fix the part first."""
+    by_name = {v.id.split(".", 1)[1]: v for v in result.exercises}
+    for ex in exercises:
+        verdict = by_name.get(ex.name)
+        if verdict is None or verdict.status == "passed" or not ex.parts:
+            continue
+        failing = [p for p in ex.parts if p in by_name and by_name[p].status != "passed"]
+        if failing:
+            names = ", ".join(f"{p} ({by_name[p].status.replace('_', ' ')})" for p in failing)
+            verdict.feedback = (f"{ex.name} is built from {', '.join(ex.parts)}; {names} does not "
+                                f"pass yet: fix it first.\n{verdict.feedback}")
+        elif all(p in by_name for p in ex.parts) and verdict.status in ("failed", "error"):
+            verdict.feedback += (f"\nIts parts ({', '.join(ex.parts)}) pass: the problem is in how "
+                                 f"{ex.name} puts them together.")
 
 
 def grade_exercise(ex: Exercise, folder: Path, session: Session, float_dtype: str,

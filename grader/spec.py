@@ -23,6 +23,9 @@ class Exercise:
     by_hand: bool = False
     stochastic: bool = False
     timeout: float = 30.0
+    # Exercises of the same lecture this one is built from: when it fails and one of them fails
+    # too, the feedback says to fix that one first.
+    parts: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:

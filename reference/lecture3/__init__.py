@@ -17,7 +17,7 @@ EXERCISES = [
       "⌊(in + 2p - k)/s⌋ + 1 with integer division (//): a window that does not fit is dropped."),
     E("conv2d", "conv.py", 2, "Convolutional layer (forward)",
       "Pad all four sides with p zeros; output (i, j) reads the window starting at (i·s, j·s); "
-      "sum over channels and kernel positions, then add b[f].", timeout=60.0),
+      "sum over channels and kernel positions, then add b[f].", timeout=60.0, parts=('conv_output_size',)),
     E("conv2d_backward", "conv.py", 4, "Convolutional layer (backward, by hand)",
       "Each output (n, f, i, j) used the window at (i·s, j·s): send dout·w back to that window of "
       "the padded dx, add dout·window to dw[f], sum dout for db; crop the padding off dx at the "
@@ -30,5 +30,5 @@ EXERCISES = [
       "windows overlap, add (+=), do not overwrite.", by_hand=True),
     E("cnn_forward", "cnn.py", 2, "A small CNN (forward)",
       "conv2d(padding=1) → ReLU → 2×2 max-pool → reshape each example to one row in (C, H, W) "
-      "order → @ W2 + b2.", timeout=60.0),
+      "order → @ W2 + b2.", timeout=60.0, parts=('conv2d', 'max_pool2d')),
 ]

@@ -24,7 +24,7 @@ EXERCISES = [
       "with the ½ and the minus sign."),
     E("vae_loss", "vae.py", 2, "The VAE loss",
       "(Σ of all squared errors + β·Σ of the per-example KLs) / N: both terms are per-example "
-      "sums averaged over the batch; β multiplies the KL only."),
+      "sums averaged over the batch; β multiplies the KL only.", parts=('reconstruction_loss', 'gaussian_kl')),
     E("kl_divergence", "divergences.py", 2, "KL divergence",
       "Σ p·log(p/q) / log(base) over the last axis; where p = 0 the term is 0 (use where(), "
       "not 0·log 0 = nan), where p > 0 and q = 0 it is +inf."),

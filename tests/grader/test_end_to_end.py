@@ -82,3 +82,36 @@ def test_hidden_feedback_shows_neither_inputs_nor_expected_values(submission):
     assert verdict.feedback.startswith("a hidden case failed")
     assert not re.search(r"\d\.\d", verdict.feedback), verdict.feedback
     assert verdict.case.inputs == "" and verdict.case.expected == "" and verdict.case.got == ""
+
+
+def test_a_failing_composite_points_to_its_failing_part(submission, solutions_dir):
+    import shutil
+
+    root = submission({}, base=solutions_dir)
+    lstm = root / "lecture2" / "lstm.py"
+    # lstm_gates with tanh on the forget gate; lstm_step built on the student's own gates.
+    source = lstm.read_text().replace("def lstm_gates(", "def _right_gates(")
+    source += ('''
+
+def lstm_gates(x_t, h_prev, Wx, Wh, b):
+    i, f, g, o = _right_gates(x_t, h_prev, Wx, Wh, b)
+    from backends import array_namespace
+    xp = array_namespace(f)
+    return i, 2 * f - 1, g, o
+
+
+def lstm_step(x_t, h_prev, c_prev, Wx, Wh, b):
+    i, f, g, o = lstm_gates(x_t, h_prev, Wx, Wh, b)
+    c = f * c_prev + i * g
+    from backends import array_namespace
+    return o * array_namespace(c).tanh(c), c
+''')
+    lstm.write_text(source)
+    result = grade_lecture("lecture2", root, backend="numpy", device="cpu",
+                           only=["lstm_gates", "lstm_cell_update", "lstm_hidden", "lstm_step"])
+    verdicts = {e.id.split(".")[1]: e for e in result.exercises}
+    assert verdicts["lstm_gates"].status == "failed"
+    assert verdicts["lstm_step"].status == "failed"
+    assert verdicts["lstm_step"].feedback.startswith(
+        "lstm_step is built from lstm_gates, lstm_cell_update, lstm_hidden; lstm_gates (failed)")
+    shutil.rmtree(root)
