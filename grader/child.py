@@ -20,7 +20,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, Generator, Iterator
 
 import backends
 
@@ -58,9 +58,10 @@ def main(argv: list[str]) -> int:
         if command.get("op") == "quit":
             break
         if command.get("op") == "run":
-            outcome = _run_forked(Path(command["dir"]), backend_name, resolved,
-                                  float(command["timeout"]), channel)
-            _reply(channel, {"op": "done", **outcome})
+            jobs = [(Path(job["dir"]), float(job["timeout"])) for job in command["jobs"]]
+            for index, outcome in _run_jobs(jobs, backend_name, resolved, channel):
+                _reply(channel, {"op": "done", "index": index, **outcome})
+            _reply(channel, {"op": "finished"})
     return 0
 
 
@@ -107,93 +108,171 @@ def _probe_device(backend: Any, device: str, channel: Any) -> dict:
         return {"ok": False, "error": "the device probe crashed"}
 
 
-def _run_forked(job_dir: Path, backend_name: str, device: str, timeout: float,
-                channel: Any) -> dict:
-    start = time.monotonic()
-    out_read, out_write = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        code = 70
-        try:
-            os.setsid()
-            channel.close()
-            os.close(out_read)
-            code = _grandchild(job_dir, backend_name, device, out_write)
-        except BaseException:
+def _run_jobs(jobs: list[tuple[Path, float]], backend_name: str, device: str,
+              channel: Any) -> Iterator[tuple[int, dict]]:
+    """Run the jobs in forked grandchildren, as few as possible: one runs them in order and says on
+    a status pipe when each starts and ends. A job past its timeout, or a grandchild that dies,
+    ends that job's run; a new grandchild takes the remaining jobs."""
+    pending = list(range(len(jobs)))
+    while pending:
+        status_r, status_w = os.pipe()
+        out_r, out_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            code = 70
             try:
-                (job_dir / "crash.txt").write_text(traceback.format_exc())
+                os.setsid()
+                channel.close()
+                os.close(status_r)
+                os.close(out_r)
+                code = _grandchild([jobs[i][0] for i in pending], backend_name, device,
+                                   status_w, out_w)
             except BaseException:
-                pass
-        finally:
-            os._exit(code)
-    os.close(out_write)
+                try:
+                    (jobs[pending[0]][0] / "crash.txt").write_text(traceback.format_exc())
+                except BaseException:
+                    pass
+            finally:
+                os._exit(code)
+        os.close(status_w)
+        os.close(out_w)
+        finished = yield from _supervise(pid, [(i, *jobs[i]) for i in pending], status_r, out_r)
+        os.close(status_r)
+        os.close(out_r)
+        if CONFIG.get("isolation") == "bwrap":
+            _reap_strays()
+        pending = [i for i in pending if i not in finished]
+
+
+class _Output:
+    """What the grandchild prints: the first `limit` bytes of each job kept, the rest drained."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.kept = bytearray()
+        self.total = 0
+
+    def add(self, chunk: bytes) -> None:
+        self.total += len(chunk)
+        if len(self.kept) < self.limit:
+            self.kept += chunk[: self.limit - len(self.kept)]
+
+    def save(self, path: Path) -> int:
+        try:
+            path.write_bytes(bytes(self.kept))
+        except OSError:
+            pass
+        total = self.total
+        self.kept, self.total = bytearray(), 0
+        return total
+
+
+# A grandchild between jobs runs only the grader's code: if it stays there this long, it is stuck.
+BETWEEN_JOBS = 60.0
+
+
+def _supervise(pid: int, jobs: list[tuple[int, Path, float]], status_fd: int,
+               out_fd: int) -> Generator[tuple[int, dict], None, set[int]]:
     limit = int(CONFIG.get("limits", {}).get("output_bytes", 64 * 1024))
-    status = _wait(pid, timeout, out_read, job_dir / "output.txt", limit)
-    os.close(out_read)
-    if CONFIG.get("isolation") == "bwrap":
-        _reap_strays()
-    status["seconds"] = round(time.monotonic() - start, 4)
-    return status
-
-
-def _wait(pid: int, timeout: float, out_fd: int, out_path: Path, limit: int) -> dict:
-    """Wait for the grandchild, keeping the first `limit` bytes it prints and draining the rest."""
-    deadline = time.monotonic() + timeout
+    output = _Output(limit)
+    by_position = {position: job for position, job in enumerate(jobs)}
+    finished: set[int] = set()
+    current: tuple[int, Path, float] | None = None
+    started = time.monotonic()
+    deadline = started + BETWEEN_JOBS
+    status_buffer = b""
     try:
         pidfd = os.pidfd_open(pid)
     except (AttributeError, OSError):
         pidfd = None
-    kept = bytearray()
-    total = 0
-    out_open = True
-    status = None
+    open_fds = {status_fd, out_fd}
+    exit_status = None
     try:
         while True:
-            done, status = os.waitpid(pid, os.WNOHANG)
+            done, raw = os.waitpid(pid, os.WNOHANG)
             if done:
+                exit_status = raw
                 break
             left = deadline - time.monotonic()
             if left <= 0:
                 _kill_group(pid)
                 os.waitpid(pid, 0)
-                return {"status": "timeout", "output_bytes": total}
-            watch = [fd for fd in (pidfd, out_fd if out_open else None) if fd is not None]
-            if watch:
-                ready, _, _ = select.select(watch, [], [], min(left, 0.05 if pidfd is None else left))
-            else:
-                time.sleep(min(left, 0.005))
-                ready = []
-            if out_open and out_fd in ready:
+                # Stuck between jobs counts against the next one, so that every restart progresses.
+                blame = current or _next(jobs, finished)
+                if blame is not None:
+                    index, job_dir, _ = blame
+                    total = output.save(job_dir / "output.txt")
+                    finished.add(index)
+                    yield index, {"status": "timeout", "output_bytes": total,
+                                  "seconds": round(time.monotonic() - started, 4)}
+                return finished
+            watch = [fd for fd in (pidfd, *open_fds) if fd is not None]
+            ready, _, _ = select.select(watch, [], [], min(left, 0.05) if pidfd is None else left)
+            if out_fd in ready:
                 chunk = os.read(out_fd, 65536)
-                if not chunk:
-                    out_open = False
+                if chunk:
+                    output.add(chunk)
                 else:
-                    total += len(chunk)
-                    if len(kept) < limit:
-                        kept += chunk[: limit - len(kept)]
+                    open_fds.discard(out_fd)
+            if status_fd in ready:
+                chunk = os.read(status_fd, 4096)
+                if not chunk:
+                    open_fds.discard(status_fd)
+                status_buffer += chunk
+                while b"\n" in status_buffer:
+                    line, status_buffer = status_buffer.split(b"\n", 1)
+                    word, _, number = line.decode().partition(" ")
+                    position = int(number)
+                    if word == "start":
+                        current = by_position[position]
+                        started = time.monotonic()
+                        deadline = started + current[2]
+                    elif word == "done" and current is not None:
+                        index, job_dir, _ = current
+                        _drain(out_fd, output)
+                        total = output.save(job_dir / "output.txt")
+                        finished.add(index)
+                        yield index, {"status": "exited", "code": 0, "output_bytes": total,
+                                      "seconds": round(time.monotonic() - started, 4)}
+                        current = None
+                        deadline = time.monotonic() + BETWEEN_JOBS
     finally:
         if pidfd is not None:
             os.close(pidfd)
         _kill_group(pid)  # whatever the student left running in its process group goes too
-        # What was printed just before the end is still in the pipe.
-        os.set_blocking(out_fd, False)
-        try:
-            while out_open:
-                chunk = os.read(out_fd, 65536)
-                if not chunk:
-                    break
-                total += len(chunk)
-                if len(kept) < limit:
-                    kept += chunk[: limit - len(kept)]
-        except (BlockingIOError, OSError):
-            pass
-        try:
-            out_path.write_bytes(bytes(kept))
-        except OSError:
-            pass
-    if os.WIFSIGNALED(status):
-        return {"status": "signaled", "signal": os.WTERMSIG(status), "output_bytes": total}
-    return {"status": "exited", "code": os.WEXITSTATUS(status), "output_bytes": total}
+    # The grandchild ended: the job it was running ends with it. Ending before it had started
+    # the next job (a crash in set-up, a student's thread ending the process) counts against
+    # that next job, so that every restart progresses.
+    blame = current or _next(jobs, finished)
+    if blame is not None:
+        index, job_dir, _ = blame
+        _drain(out_fd, output)
+        total = output.save(job_dir / "output.txt")
+        finished.add(index)
+        seconds = round(time.monotonic() - started, 4)
+        if os.WIFSIGNALED(exit_status):
+            yield index, {"status": "signaled", "signal": os.WTERMSIG(exit_status),
+                          "output_bytes": total, "seconds": seconds}
+        else:
+            yield index, {"status": "exited", "code": os.WEXITSTATUS(exit_status),
+                          "output_bytes": total, "seconds": seconds, "early": True}
+    return finished
+
+
+def _next(jobs: list[tuple[int, Path, float]], finished: set[int]) -> tuple[int, Path, float] | None:
+    return next((job for job in jobs if job[0] not in finished), None)
+
+
+def _drain(fd: int, output: _Output) -> None:
+    """Whatever is already in the pipe, without blocking."""
+    os.set_blocking(fd, False)
+    try:
+        while chunk := os.read(fd, 65536):
+            output.add(chunk)
+    except (BlockingIOError, OSError):
+        pass
+    finally:
+        os.set_blocking(fd, True)
 
 
 def _kill_group(pid: int) -> None:
@@ -222,7 +301,8 @@ def _reap_strays() -> None:
 
 # --- in the grandchild --------------------------------------------------------------------------
 
-def _grandchild(job_dir: Path, backend_name: str, device: str, out_fd: int) -> int:
+def _grandchild(job_dirs: list[Path], backend_name: str, device: str, status_fd: int,
+                out_fd: int) -> int:
     os.dup2(out_fd, 1)
     os.dup2(out_fd, 2)
     os.close(out_fd)
@@ -230,16 +310,16 @@ def _grandchild(job_dir: Path, backend_name: str, device: str, out_fd: int) -> i
     os.dup2(null, 0)
     os.close(null)
     os.environ[backends.DEVICE_ENV] = device
-    if CONFIG.get("isolation") != "bwrap":
-        tmp = job_dir / "tmp"
-        tmp.mkdir(exist_ok=True)
-        os.environ["TMPDIR"] = os.environ["HOME"] = str(tmp)
 
     from grader import runcases
 
-    runcases.run_job(job_dir, backend_name, device, CONFIG)
+    runcases.run_jobs(job_dirs, backend_name, device, CONFIG, status_fd)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    code = main(sys.argv[1:])
+    sys.stdout.flush()
+    # No interpreter teardown: with PyTorch or TensorFlow loaded it costs a noticeable fraction of
+    # a second, and there is nothing left to clean up.
+    os._exit(code)

@@ -287,6 +287,80 @@ def _probe_backend(name: str) -> tuple[str, str, str]:
         return "", "", lines[-1] if lines else f"exit status {proc.returncode}"
 
 
+# --- instructors: a whole class (grader.batch), and Gradescope ---------------------------------
+
+LectureOpt = typer.Option(None, "--lecture", "-l",
+                          help="a lecture to grade, e.g. 1 or lecture1 (repeatable; default: the "
+                               "course file's lectures, else every lecture)")
+CourseOpt = typer.Option(None, "--course",
+                         help="the course file (TOML; default: ./course.toml when there is one)")
+HiddenOpt = typer.Option(True, "--hidden/--public-only",
+                         help="grade with the hidden cases of the course secret "
+                              "($GRADER_COURSE_SECRET or the course file's secret_file), when set")
+
+
+@app.command("batch")
+def batch(
+    submissions: Path = typer.Argument(..., help="a folder with one entry per student, named by "
+                                                 "student id: a folder laid out like exercises/, "
+                                                 "or a .zip of one"),
+    lecture: Optional[List[str]] = LectureOpt,
+    backend: Optional[str] = typer.Option(None, "--backend", "-b",
+                                          help="numpy | torch | tensorflow | auto (each "
+                                               "student's imports; default: the course file's, "
+                                               "else auto)"),
+    device: str = typer.Option("cpu", "--device", "-d",
+                               help="cpu | cuda | auto (default cpu: every exercise's child "
+                                    "would initialise CUDA afresh)"),
+    workers: Optional[int] = typer.Option(None, "--workers", "-w",
+                                          help="worker processes (default: the number of cores)"),
+    gradebook: Optional[Path] = typer.Option(None, "--gradebook",
+                                             help="the SQLite gradebook (default: OUT/gradebook.sqlite)"),
+    out: Path = typer.Option(Path("grades"), "--out", "-o",
+                             help="where grades.csv, feedback/, gradescope/ and report.html go"),
+    course: Optional[Path] = CourseOpt,
+    regrade: bool = typer.Option(False, "--regrade",
+                                 help="grade again what the gradebook already holds"),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler",
+                                            help="grade on a Dask cluster: tcp://HOST:PORT"),
+    isolation: str = IsolationOpt,
+    scratch: Optional[Path] = typer.Option(None, "--scratch",
+                                           help="working folder (default: /dev/shm when it has "
+                                                "room, else the system's temporary folder)"),
+    report: bool = typer.Option(True, "--report/--no-report", help="write the class report"),
+    hidden: bool = HiddenOpt,
+) -> None:
+    """Instructors: grade every student's submission into a gradebook, resumably.
+
+    Exit status 0 when every entry was graded, 1 when some could not be, 2 for a usage error."""
+    from grader.batch import commands
+
+    raise typer.Exit(commands.batch(submissions, lecture, backend, device, workers, gradebook,
+                                    out, course, regrade, scheduler, isolation, scratch, report,
+                                    hidden))
+
+
+@app.command("gradescope")
+def gradescope(
+    submission: Path = typer.Option(Path("/autograder/submission"), "--submission",
+                                    help="the student's files"),
+    results: Path = typer.Option(Path("/autograder/results/results.json"), "--results",
+                                 help="where Gradescope reads the results"),
+    lecture: Optional[List[str]] = LectureOpt,
+    backend: Optional[str] = typer.Option(None, "--backend", "-b",
+                                          help="numpy | torch | tensorflow | auto"),
+    device: str = typer.Option("cpu", "--device", "-d", help="cpu | cuda | auto"),
+    course: Optional[Path] = CourseOpt,
+    isolation: str = IsolationOpt,
+    hidden: bool = HiddenOpt,
+) -> None:
+    """Grade one submission on Gradescope's autograder into its results.json."""
+    from grader.batch import commands
+
+    raise typer.Exit(commands.gradescope(submission, results, lecture, backend, device, course,
+                                         isolation, hidden))
+
+
 def main() -> None:
     app()
 

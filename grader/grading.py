@@ -315,14 +315,26 @@ def grade_lecture(lecture: str, submission: Path, backend: str = "auto", device:
         session.start()
         staged = session.stage(folder, lec.name)
         result = LectureResult(lec.name, lec.title, name, session.device)
+        verdicts: dict[str, ExerciseResult] = {}
+        jobs = []
         for ex in exercises:
+            job = prepare_job(ex, staged, session, float_dtype, timeout, hidden_salt)
+            if isinstance(job, ExerciseResult):
+                verdicts[ex.id] = job
+                if progress:
+                    progress(ex, job)
+            else:
+                jobs.append(job)
+        if jobs and progress:
+            progress(jobs[0].ex, None)
+        for position, (job, verdict) in enumerate(run_jobs(jobs, session)):
+            verdicts[job.ex.id] = verdict
             if progress:
-                progress(ex, None)
-            verdict = grade_exercise(ex, staged, session, float_dtype, timeout, hidden_salt)
-            result.exercises.append(verdict)
-            result.device = session.device
-            if progress:
-                progress(ex, verdict)
+                progress(job.ex, verdict)
+                if position + 1 < len(jobs):
+                    progress(jobs[position + 1].ex, None)
+        result.device = session.device
+        result.exercises = [verdicts[ex.id] for ex in exercises]
         _point_to_failing_parts(exercises, result)
         return result
     finally:
@@ -335,7 +347,7 @@ def _point_to_failing_parts(exercises: list[Exercise], result: LectureResult) ->
     by_name = {v.id.split(".", 1)[1]: v for v in result.exercises}
     for ex in exercises:
         verdict = by_name.get(ex.name)
-        if verdict is None or verdict.status == "passed" or not ex.parts:
+        if verdict is None or verdict.status not in ("failed", "error", "timeout") or not ex.parts:
             continue
         failing = [p for p in ex.parts if p in by_name and by_name[p].status != "passed"]
         if failing:
@@ -347,9 +359,21 @@ def _point_to_failing_parts(exercises: list[Exercise], result: LectureResult) ->
                                  f"{ex.name} puts them together.")
 
 
-def grade_exercise(ex: Exercise, folder: Path, session: Session, float_dtype: str,
-                   timeout: float | None = None, hidden_salt: str | None = None) -> ExerciseResult:
-    """Grade one exercise; `timeout` overrides the exercise's own limit (seconds)."""
+@dataclass
+class Job:
+    """One exercise, prepared: its cases written out for the child, what is expected kept here."""
+
+    ex: Exercise
+    check: Check
+    cases: list[PreparedCase]
+    folder: Path
+    timeout: float
+    base: ExerciseResult
+
+
+def prepare_job(ex: Exercise, folder: Path, session: Session, float_dtype: str,
+                timeout: float | None = None, hidden_salt: str | None = None) -> Job | ExerciseResult:
+    """The job for one exercise, or its verdict already when there is nothing to run."""
     limit = float(timeout if timeout is not None else ex.timeout)
     path = folder / ex.file
     base = ExerciseResult(ex.id, "missing", 0.0, float(ex.points), hint=ex.hint)
@@ -371,25 +395,58 @@ def grade_exercise(ex: Exercise, folder: Path, session: Session, float_dtype: st
                           "seed": item.seed, "grad_wrt": list(item.case.grad_wrt)})
     wire.write_json(job_dir / "job.json", {"file": str(path.resolve()), "function": ex.name,
                                            "by_hand": ex.by_hand, "cases": job_cases})
-    try:
-        reply = session.worker().run(job_dir, limit)
-    except WorkerError as exc:
-        return _verdict(base, "error", f"the grading process died while running your code ({exc})")
+    return Job(ex, check, cases, job_dir, limit, base)
+
+
+def run_jobs(jobs: list[Job], session: Session) -> Iterator[tuple[Job, ExerciseResult]]:
+    """Run the jobs in the session's fork server; yields each job's verdict as it finishes. If the
+    server itself dies (a student's code killed it), the job it was on gets an error and a new
+    server takes the rest."""
+    pending = list(jobs)
+    while pending:
+        finished: set[int] = set()
+        try:
+            for index, reply in session.worker().run_many([(j.folder, j.timeout) for j in pending]):
+                finished.add(index)
+                yield pending[index], finish_job(pending[index], reply, session)
+            return
+        except WorkerError as exc:
+            rest = [job for i, job in enumerate(pending) if i not in finished]
+            if not rest:
+                return
+            yield rest[0], _verdict(rest[0].base, "error",
+                                    f"the grading process died while running your code ({exc})")
+            pending = rest[1:]
+
+
+def finish_job(job: Job, reply: dict, session: Session) -> ExerciseResult:
+    base, ex = job.base, job.ex
     base.seconds = float(reply.get("seconds", 0.0))
-    base.output = _read_output(job_dir)
+    base.output = _read_output(job.folder)
     if reply.get("status") == "signaled" and reply.get("signal") == signal.SIGXCPU:
         return _verdict(base, "timeout", f"used more than {session.limits.cpu_seconds} s of CPU time")
     if reply.get("status") == "timeout":
-        return _verdict(base, "timeout", f"did not finish within {limit:g} s (an infinite "
+        return _verdict(base, "timeout", f"did not finish within {job.timeout:g} s (an infinite "
                                          f"loop, or far too slow for the larger cases?)")
     try:
-        result = wire.read_json(job_dir / "result.json")
-    except (OSError, ValueError) as exc:
+        result = wire.read_json(job.folder / "result.json")
+    except (OSError, ValueError):
         return _verdict(base, "error", _ended_early(reply))
     try:
-        return _judge(ex, check, cases, result, job_dir, session.backend, base)
+        return _judge(ex, job.check, job.cases, result, job.folder, session.backend, base)
     except (wire.WireError, KeyError, TypeError) as exc:
         return _verdict(base, "error", f"what your code returned could not be read back: {exc}")
+
+
+def grade_exercise(ex: Exercise, folder: Path, session: Session, float_dtype: str,
+                   timeout: float | None = None, hidden_salt: str | None = None) -> ExerciseResult:
+    """Grade one exercise; `timeout` overrides the exercise's own limit (seconds)."""
+    job = prepare_job(ex, folder, session, float_dtype, timeout, hidden_salt)
+    if isinstance(job, ExerciseResult):
+        return job
+    for _job, verdict in run_jobs([job], session):
+        return verdict
+    return _verdict(job.base, "error", "the grading process gave no answer")
 
 
 def _memory_limit() -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import inspect
+import os
 import sys
 import time
 import traceback
@@ -22,19 +23,34 @@ from grader import fixtures, wire
 MAX_TRACEBACK_FRAMES = 6
 
 
-def run_job(job_dir: Path, backend_name: str, device: str, config: dict | None = None) -> None:
-    config = config or {}
-    job = wire.read_json(job_dir / "job.json")
+def run_jobs(job_dirs: list[Path], backend_name: str, device: str, config: dict,
+             status_fd: int) -> None:
+    """Run the jobs in order, one process for all: set up once, confine once, then per job write
+    `start i`, grade, write result.json, write `done i` on the status pipe. The fork server watches
+    that pipe to enforce each job's timeout and to restart after a crash."""
     backend = backends.get(backend_name)
     if hasattr(backend, "place"):
         backend.place(device)
     backend.configure_precision()
+    # Touch the device once as the privileged user (CUDA's first use needs room and /dev access).
+    backend.to_native(np.zeros(1), device)
+    jobs = [wire.read_json(d / "job.json") for d in job_dirs]
+    _confine(job_dirs, jobs, config)
+    status = os.fdopen(status_fd, "w", buffering=1)
+    modules: dict[str, Any] = {}
+    for index, (job_dir, job) in enumerate(zip(job_dirs, jobs)):
+        status.write(f"start {index}\n")
+        status.flush()
+        _run_one(job_dir, job, backend, device, modules)
+        status.write(f"done {index}\n")
+        status.flush()
+
+
+def _run_one(job_dir: Path, job: dict, backend: Any, device: str, modules: dict) -> None:
     result: dict[str, Any] = {"device": device, "cases": []}
     try:
-        # Inputs become tensors before the student's code is loaded: each case gets its own copy.
         inputs = _decode_inputs(job, job_dir, backend, device)
-        _confine(job_dir, job, config)
-        fn = _load_function(Path(job["file"]), job["function"], result)
+        fn = _load_function(Path(job["file"]), job["function"], result, modules)
         if fn is not None:
             _run_cases(fn, job, inputs, job_dir, backend, result)
     except MemoryError:
@@ -58,43 +74,36 @@ def _decode_inputs(job: dict, job_dir: Path, backend: Any, device: str) -> list[
     return inputs
 
 
-def _confine(job_dir: Path, job: dict, config: dict) -> None:
+def _confine(job_dirs: list[Path], jobs: list[dict], config: dict) -> None:
     from grader import confine
 
-    writable = [job_dir]
+    writable = list(job_dirs)
     if config.get("isolation") != "bwrap":
-        tmp = job_dir / "tmp"
+        tmp = job_dirs[0].parent / "tmp"
         tmp.mkdir(exist_ok=True)
         writable.append(tmp)
+        os.environ["TMPDIR"] = os.environ["HOME"] = str(tmp)
     confine.apply_limits(config.get("limits", {}))
     if config.get("drop_privileges", True):
         confine.drop_privileges(writable)
     readable = [Path(p) for p in config.get("readable", [])]
-    readable.append(Path(job["file"]).parent)
+    readable += sorted({Path(job["file"]).parent for job in jobs})
     confine.install_audit_hook(readable, writable, [Path(p) for p in config.get("hidden", [])],
                                check_files=config.get("isolation") != "bwrap")
 
 
-def _load_function(path: Path, name: str, result: dict) -> Any:
+def _load_function(path: Path, name: str, result: dict, modules: dict) -> Any:
+    """The student's function; each file is imported once per process (and a failure to import
+    it is remembered, so every exercise of that file reports it)."""
     if not path.is_file():
         result["load"] = {"status": "missing", "message": f"there is no file {path.name}"}
         return None
-    folder = str(path.parent)
-    if folder not in sys.path:
-        sys.path.insert(0, folder)
-    module_name = f"_submission_{path.stem}"
-    spec = importlib.util.spec_from_file_location(module_name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
-    try:
-        spec.loader.exec_module(module)
-    except SyntaxError as exc:
-        result["load"] = {"status": "error", "message": _syntax_message(exc, path)}
-        return None
-    except BaseException as exc:
-        result["load"] = {"status": "error",
-                          "message": f"importing {path.name} raised {_describe(exc)}",
-                          "traceback": _student_traceback(exc, path.parent)}
+    key = str(path)
+    if key not in modules:
+        modules[key] = _import(path)
+    module = modules[key]
+    if isinstance(module, dict):
+        result["load"] = module
         return None
     fn = getattr(module, name, None)
     if fn is None:
@@ -106,6 +115,27 @@ def _load_function(path: Path, name: str, result: dict) -> Any:
         return None
     result["load"] = {"status": "ok", "signature": _signature(fn)}
     return fn
+
+
+def _import(path: Path) -> Any:
+    """The module, or the load failure to report."""
+    folder = str(path.parent)
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    module_name = f"_submission_{path.stem}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as exc:
+        return {"status": "error", "message": _syntax_message(exc, path)}
+    except MemoryError:
+        return {"status": "memory", "message": f"importing {path.name} ran out of memory"}
+    except BaseException as exc:
+        return {"status": "error", "message": f"importing {path.name} raised {_describe(exc)}",
+                "traceback": _student_traceback(exc, path.parent)}
+    return module
 
 
 def _run_cases(fn: Any, job: dict, inputs: list[tuple], job_dir: Path, backend: Any,

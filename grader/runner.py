@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import grader
 from grader import sandbox
@@ -81,18 +81,23 @@ class Worker:
         self.version = ready.get("version", "")
         self._ready = True
 
-    def run(self, job_dir: Path, timeout: float) -> dict[str, Any]:
-        """Run one job; the server's report of how the grandchild ended."""
+    def run_many(self, jobs: list[tuple[Path, float]]) -> Iterator[tuple[int, dict[str, Any]]]:
+        """Run the jobs in order; yields (index, how its run ended) as each one finishes."""
         self.wait_ready()
         try:
-            self._send({"op": "run", "dir": str(job_dir), "timeout": timeout})
+            self._send({"op": "run", "jobs": [{"dir": str(d), "timeout": t} for d, t in jobs]})
         except (BrokenPipeError, OSError) as exc:
             raise WorkerError("the grading process died") from exc
-        reply = self._read(timeout + GRACE)
-        if reply is None:
-            self.close()
-            raise WorkerError("the grading process died or stopped answering")
-        return reply
+        patience = max((t for _, t in jobs), default=0.0) + GRACE
+        while True:
+            reply = self._read(patience)
+            if reply is None:
+                self.close()
+                raise WorkerError("the grading process died or stopped answering")
+            if reply.get("op") == "finished":
+                return
+            if reply.get("op") == "done" and isinstance(reply.get("index"), int):
+                yield reply["index"], reply
 
     def alive(self) -> bool:
         return self.proc.poll() is None

@@ -177,10 +177,13 @@ def parse_course(data: dict, path: Path | None = None) -> Course:
     limits = _table(data, "limits", where)
     _only(head, _KNOWN["course"], f"{where}, [course]")
     _only(limits, _KNOWN["limits"], f"{where}, [limits]")
-    known = [lec.name for lec in catalog.lectures()]
 
-    lectures = tuple(_lecture_name(n, where) for n in _strings(head.get("lectures", known),
+    # Empty: not given, every lecture of the catalog counts (and `grade gradescope` grades the
+    # lectures the submission holds).
+    lectures = tuple(_lecture_name(n, where) for n in _strings(head.get("lectures", []),
                                                                 "[course] lectures", where))
+    if "lectures" in head and not lectures:
+        raise CourseError(f"{where}: [course] lectures is empty")
     allowed = tuple(_strings(head.get("backends", list(backends.NAMES)), "[course] backends", where))
     for name in allowed:
         if name not in backends.NAMES:
@@ -203,7 +206,7 @@ def parse_course(data: dict, path: Path | None = None) -> Course:
     per_lecture = _table(data, "lectures", where)
     for lec_name, table in per_lecture.items():
         lec_name = _lecture_name(lec_name, where)
-        if lec_name not in lectures:
+        if lectures and lec_name not in lectures:
             raise CourseError(f"{where}: [lectures.{lec_name}] is not among [course] lectures")
         if not isinstance(table, dict):
             raise CourseError(f"{where}: lectures.{lec_name} must be a table")

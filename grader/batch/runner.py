@@ -5,18 +5,21 @@ already holds for this content, grader version and setup, hands the rest to the 
 writes each outcome to the gradebook in one transaction as it comes back; then the exports. Only
 the coordinator writes the gradebook.
 
-Each worker is a process of its own (started with spawn: nothing of the coordinator's state is
-inherited) that keeps its fork servers for many students (`worker.grade_task`). A worker dies with
-the coordinator (PR_SET_PDEATHSIG), so a kill -9 of the batch leaves nothing grading behind: what
-was in flight is lost, and a rerun grades it.
+Each worker is a fresh interpreter (`python -m grader.batch.worker`: nothing of the
+coordinator's state is inherited, and a script that calls `run_batch` needs no __main__ guard)
+that keeps its fork servers for many students (`worker.grade_task`). A worker dies with the
+coordinator (PR_SET_PDEATHSIG), so a kill -9 of the batch leaves nothing grading behind: what was
+in flight is lost, and a rerun grades it.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import pickle
 import shutil
-import signal
+import struct
+import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -27,6 +30,7 @@ from typing import Any, Iterable, Iterator, Protocol
 from grader.batch import intake as intake_mod
 from grader.batch.course import Plan
 from grader.batch.gradebook import Gradebook, ResultRecord, SubmissionRecord, now, timestamp
+from grader.batch.worker import SESSIONS_FILE
 
 SHM = Path("/dev/shm")
 SHM_MIN_FREE = 2 << 30
@@ -55,6 +59,7 @@ class BatchSummary:
     seconds: float = 0.0
     records: list[SubmissionRecord] = field(default_factory=list)
     exports: dict[str, Path] = field(default_factory=dict)
+    workers: set[str] = field(default_factory=set)  # host:pid of every worker that graded
 
     @property
     def rate(self) -> float:
@@ -128,6 +133,8 @@ def run_batch(opts: BatchOptions, progress: Progress | None = None) -> BatchSumm
             pool = LocalPool(opts.workers or default_workers(), workdir, plan)
         for outcome in pool.run(tasks()):
             item = pending.pop(outcome["student"])
+            if outcome.get("worker"):
+                summary.workers.add(outcome["worker"])
             if outcome.get("retry"):
                 summary.failed.append((item.student, outcome["error"]))
                 progress.advance(item.student, f"could not grade: {outcome['error'].splitlines()[0]}")
@@ -209,6 +216,16 @@ def _remove_stale(root: Path) -> None:
             continue
         if pid == os.getpid() or _alive(pid):
             continue
+        # The engine's scratch folders of its killed workers' Sessions, then its own.
+        for listing in path.rglob(SESSIONS_FILE):
+            try:
+                lines = listing.read_text().splitlines()
+            except OSError:
+                continue
+            for line in lines:
+                scratch = Path(line.strip())
+                if scratch.name.startswith("grade-") and scratch.is_absolute():
+                    shutil.rmtree(scratch, ignore_errors=True)
         shutil.rmtree(path, ignore_errors=True)
 
 
@@ -225,26 +242,33 @@ def _alive(pid: int) -> bool:
 # --- the local pool -------------------------------------------------------------------------
 
 class LocalPool:
-    """`workers` processes, each grading one submission at a time with its own fork servers."""
+    """`workers` processes (`python -m grader.batch.worker`), each grading one submission at a
+    time with its own fork servers. Tasks and outcomes travel as length-prefixed pickles over the
+    worker's stdin and stdout: both ends are the grader's own code (student code never runs in a
+    worker, only in the engine's sandboxed grandchildren)."""
 
     def __init__(self, workers: int, workdir: Path, plan: Plan) -> None:
-        self.ctx = multiprocessing.get_context("spawn")
         self.workdir = workdir
         self.plan = plan
-        self.procs: list[Any] = [None] * max(1, workers)
-        self.conns: list[Any] = [None] * len(self.procs)
-        for i in range(len(self.procs)):
-            self._start(i)
+        self.procs: list[subprocess.Popen] = []
+        for i in range(max(1, workers)):
+            self.procs.append(self._start(i))
 
-    def _start(self, i: int) -> None:
-        parent, child = self.ctx.Pipe()
-        warm = [self.plan.backend] if self.plan.backend != "auto" else []
-        proc = self.ctx.Process(target=serve, name=f"grade-batch-worker-{i}", daemon=True,
-                                args=(child, str(self.workdir / f"worker{i}"), os.getpid(),
-                                      self.plan, warm))
-        proc.start()
-        child.close()
-        self.procs[i], self.conns[i] = proc, parent
+    def _start(self, i: int) -> subprocess.Popen:
+        folder = self.workdir / f"worker{i}"
+        folder.mkdir(parents=True, exist_ok=True)
+        os.chmod(folder, 0o711)
+        warm = self.plan.backend if self.plan.backend != "auto" else ""
+        log = open(self.workdir / f"worker{i}.log", "ab")
+        try:
+            proc = subprocess.Popen([sys.executable, "-m", "grader.batch.worker", str(folder),
+                                     str(os.getpid()), warm], stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, stderr=log, cwd=folder, bufsize=0)
+        finally:
+            log.close()
+        # The plan goes once, first: every task names it.
+        wire_send(proc.stdin, self.plan)
+        return proc
 
     def run(self, tasks: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         source = iter(tasks)
@@ -259,61 +283,59 @@ class LocalPool:
                     break
                 i = idle.pop(0)
                 try:
-                    self.conns[i].send(task)
+                    wire_send(self.procs[i].stdin, {k: v for k, v in task.items() if k != "plan"})
                     busy[i] = task
-                except (OSError, BrokenPipeError):
-                    yield _died(task, "the grading worker could not be reached")
+                except (OSError, ValueError):
+                    yield _died(task, "the grading worker died before it got this submission")
                     self._restart(i)
                     idle.append(i)
             if not busy:
                 return
-            watched = {}
-            for i in busy:
-                watched[self.conns[i]] = i
-                watched[self.procs[i].sentinel] = i
-            ready = wait(list(watched))
-            for i in sorted({watched[r] for r in ready}):
-                if i not in busy:
-                    continue
-                conn = self.conns[i]
-                outcome = None
-                try:
-                    if conn.poll():
-                        outcome = conn.recv()
-                except (EOFError, OSError):
-                    outcome = None
-                if outcome is None and self.procs[i].is_alive():
-                    continue  # the sentinel fired spuriously; keep waiting
+            watched = {self.procs[i].stdout: i for i in busy}
+            for stream in wait(list(watched)):
+                i = watched[stream]
                 task = busy.pop(i)
+                try:
+                    outcome = wire_recv(stream)
+                except (EOFError, OSError, ValueError, pickle.UnpicklingError):
+                    outcome = None
                 if outcome is None:
+                    self.procs[i].wait()
                     outcome = _died(task, f"the grading worker died (exit status "
-                                          f"{self.procs[i].exitcode})")
+                                          f"{self.procs[i].returncode})")
                     self._restart(i)
                 idle.append(i)
                 yield outcome
 
     def _restart(self, i: int) -> None:
         proc = self.procs[i]
-        if proc is not None and proc.is_alive():
+        if proc.poll() is None:
             proc.kill()
-        if proc is not None:
-            proc.join(5)
-        self._start(i)
+        proc.wait()
+        for stream in (proc.stdin, proc.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        self.procs[i] = self._start(i)
 
     def close(self) -> None:
-        for conn in self.conns:
+        for proc in self.procs:
             try:
-                conn.send(None)
-            except (OSError, BrokenPipeError):
+                proc.stdin.close()  # end of tasks: the worker closes its sessions and exits
+            except OSError:
                 pass
         deadline = time.monotonic() + 30
         for proc in self.procs:
-            proc.join(max(0.1, deadline - time.monotonic()))
-            if proc.is_alive():
+            try:
+                proc.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
                 proc.kill()
-                proc.join(5)
-        for conn in self.conns:
-            conn.close()
+                proc.wait()
+            try:
+                proc.stdout.close()
+            except OSError:
+                pass
 
 
 def _died(task: dict[str, Any], message: str) -> dict[str, Any]:
@@ -321,43 +343,25 @@ def _died(task: dict[str, Any], message: str) -> dict[str, Any]:
             "error": message, "retry": True}
 
 
-def serve(conn: Any, scratch: str, parent_pid: int, plan: Plan, warm: list[str]) -> None:
-    """A worker process: grade what the coordinator sends until it sends None or goes away."""
-    _die_with_parent(parent_pid)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the coordinator's to handle
-    from grader.batch import worker
-
-    folder = Path(scratch)
-    folder.mkdir(parents=True, exist_ok=True)
-    os.chmod(folder, 0o711)
-    worker.set_scratch(folder)
-    try:
-        for backend in warm:
-            worker.warm(plan, backend)
-        while True:
-            try:
-                task = conn.recv()
-            except (EOFError, OSError):
-                break
-            if task is None:
-                break
-            outcome = worker.grade_task(task)
-            try:
-                conn.send(outcome)
-            except (OSError, BrokenPipeError):
-                break
-    finally:
-        worker.close_sessions()
+def wire_send(stream: Any, obj: Any) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    view = memoryview(struct.pack("<Q", len(data)) + data)
+    while view:
+        written = stream.write(view)
+        view = view[written if written is not None else len(view):]
+    stream.flush()
 
 
-def _die_with_parent(parent_pid: int) -> None:
-    """Linux: this process gets SIGKILL when the coordinator dies, however it dies."""
-    try:
-        import ctypes
+def wire_recv(stream: Any) -> Any:
+    head = _read_exactly(stream, 8)
+    return pickle.loads(_read_exactly(stream, struct.unpack("<Q", head)[0]))
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except Exception:
-        pass
-    if os.getppid() != parent_pid:
-        os._exit(0)
+
+def _read_exactly(stream: Any, n: int) -> bytes:
+    data = b""
+    while len(data) < n:
+        chunk = stream.read(n - len(data))
+        if not chunk:
+            raise EOFError("the other end closed the pipe")
+        data += chunk
+    return data

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import atexit
 import shutil
-import tempfile
 import threading
 import time
 import traceback
@@ -24,10 +23,11 @@ from grader.batch.course import Plan, grader_version
 _SESSIONS: dict[tuple, Any] = {}
 _LOCK = threading.Lock()
 _SCRATCH: Path | None = None
+SESSIONS_FILE = "sessions.txt"
 
 
 def set_scratch(folder: Path | None) -> None:
-    """Where this worker's Sessions keep their staging and job folders (a tmpfs is fastest)."""
+    """This worker's own folder: it lists the engine's scratch folders of its Sessions."""
     global _SCRATCH
     _SCRATCH = folder
 
@@ -130,16 +130,14 @@ def _session(backend: str, device: str, plan: Plan) -> Any:
     key = (backend, device, plan.isolation, plan.limits)
     session = _SESSIONS.get(key)
     if session is None:
-        # The engine's Session makes its scratch folder with tempfile: point it at ours.
-        old = tempfile.tempdir
-        if _SCRATCH is not None:
-            _SCRATCH.mkdir(parents=True, exist_ok=True)
-            tempfile.tempdir = str(_SCRATCH)
-        try:
-            session = Session(backend, device, plan.isolation, plan.limits)
-        finally:
-            tempfile.tempdir = old
+        session = Session(backend, device, plan.isolation, plan.limits)
         _SESSIONS[key] = session
+        if _SCRATCH is not None:
+            # Written down so that a later batch removes it if this one is killed (a killed
+            # worker never reaches Session.close).
+            _SCRATCH.mkdir(parents=True, exist_ok=True)
+            with open(_SCRATCH / SESSIONS_FILE, "a") as f:
+                f.write(f"{session.scratch}\n")
     return session
 
 
@@ -164,3 +162,65 @@ def close_sessions() -> None:
 
 
 atexit.register(close_sessions)
+
+
+# --- the process of the local pool ----------------------------------------------------------
+
+def main(argv: list[str]) -> int:
+    """`python -m grader.batch.worker SCRATCH PARENT_PID [BACKEND]`: read the plan, then tasks,
+    from stdin (length-prefixed pickles from the coordinator); write one outcome per task to
+    stdout; warm BACKEND's fork server first. Ends with its stdin, or with the coordinator."""
+    import os
+    import signal
+    import sys
+
+    from grader.batch.runner import wire_recv, wire_send
+
+    scratch, parent = Path(argv[0]), int(argv[1])
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the coordinator's to handle
+    # The coordinator's channel on a private fd: nothing printed by a library can reach it.
+    channel = os.fdopen(os.dup(1), "wb", buffering=0)
+    os.dup2(2, 1)
+    inbox = sys.stdin.buffer.raw if hasattr(sys.stdin.buffer, "raw") else sys.stdin.buffer
+    set_scratch(scratch)
+    try:
+        plan = wire_recv(inbox)
+        if len(argv) > 2 and argv[2]:
+            warm(plan, argv[2])
+        while True:
+            try:
+                task = wire_recv(inbox)
+            except EOFError:
+                break
+            outcome = grade_task({**task, "plan": plan})
+            outcome["worker"] = f"{os.uname().nodename}:{os.getpid()}"
+            try:
+                wire_send(channel, outcome)
+            except OSError:
+                break
+    finally:
+        close_sessions()
+    return 0
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Linux: this process gets SIGKILL when the coordinator dies, however it dies."""
+    import os
+    import signal
+
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+    if os.getppid() != parent_pid:
+        os._exit(0)
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))
