@@ -30,7 +30,7 @@ MISTAKES = {
         "    return w - lr * m / (torch.sqrt(v) + eps), m, v\n",
     ("lecture1", "losses.py", "softmax", "no max shift"):
         "import torch\n\ndef softmax(logits):\n    e = torch.exp(logits)\n    return e / e.sum(-1, keepdim=True)\n",
-    ("lecture3", "conv.py", "conv2d", "flipped kernel"):
+    ("lecture3", "conv.py", "conv2d", "flipped kernel (true convolution)"):
         "import torch\nimport torch.nn.functional as F\n\n"
         "def conv2d(x, w, b, stride=1, padding=0):\n"
         "    return F.conv2d(x, torch.flip(w, dims=(2, 3)), b, stride=stride, padding=padding)\n",
