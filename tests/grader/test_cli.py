@@ -112,3 +112,20 @@ def test_no_exercises_folder_is_a_usage_error(tmp_path, monkeypatch):
     result = runner.invoke(app, ["lecture1"])
     assert result.exit_code == 2
     assert "no exercises/ folder" in result.output
+
+
+def test_cuda_without_a_gpu_is_a_usage_error():
+    torch = pytest.importorskip("torch")
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    result = runner.invoke(app, ["lecture1", "--submission", str(STUBS), "--backend", "torch",
+                                 "--device", "cuda", "-e", "sigmoid"])
+    assert result.exit_code == 2
+    assert "no CUDA device" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_an_unknown_isolation_is_a_usage_error():
+    result = runner.invoke(app, ["lecture1", "--submission", str(STUBS), "--isolation", "docker"])
+    assert result.exit_code == 2
+    assert "unknown isolation 'docker'" in result.output

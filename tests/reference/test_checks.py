@@ -139,3 +139,17 @@ def test_cases_are_deterministic_and_ordered_small_first(ex):
             np.testing.assert_array_equal(x, y)
     assert first[0].size <= max(c.size for c in first)
     assert len(first) >= 2, "an exercise needs more than one case"
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=IDS)
+def test_every_exercise_knows_at_least_two_mistakes(ex):
+    check = catalog.check_for(ex)
+    if check.verify is not None:
+        # Graded by properties: the named problems live in the verifier and are tested with it
+        # (tests/reference/test_lecture1_frameworks.py).
+        source = inspect.getsource(check.verify)
+        assert source.count("Problem(") >= 2, f"{ex.id}'s verifier names fewer than two mistakes"
+    else:
+        assert len(check.mistakes) >= 2, f"{ex.id} knows {len(check.mistakes)} mistake(s)"
+    names = [m.name for m in check.mistakes]
+    assert len(names) == len(set(names)), f"{ex.id} has two mistakes of the same name"
