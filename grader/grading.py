@@ -485,6 +485,7 @@ def _read_output(job_dir: Path) -> str:
 
 def _judge(ex: Exercise, check: Check, cases: list[PreparedCase], result: dict, job_dir: Path,
            backend: str, base: ExerciseResult) -> ExerciseResult:
+    names = _parameter_names(check)
     load = result.get("load", {})
     if load.get("status") in ("missing", "error", "memory"):
         feedback = str(load.get("message", ""))
@@ -503,7 +504,7 @@ def _judge(ex: Exercise, check: Check, cases: list[PreparedCase], result: dict, 
         if status == "memory":
             feedback = (f"ran out of memory on the case '{item.case.label}' ({reply.get('message', '')}): "
                         f"the limit is {_memory_limit()} MiB on top of the framework")
-            base.case = _failing_case(item, None, None, feedback)
+            base.case = _failing_case(item, None, None, feedback, names)
             return _verdict(base, "memory", feedback)
         if status == "raised":
             message = str(reply.get("message", ""))
@@ -522,7 +523,7 @@ def _judge(ex: Exercise, check: Check, cases: list[PreparedCase], result: dict, 
                 if base.diagnosis:
                     feedback += (f"\nOn earlier cases, likely mistake: {base.diagnosis['name']}: "
                                  f"{base.diagnosis['explanation']}")
-            base.case = _failing_case(item, None, None, feedback)
+            base.case = _failing_case(item, None, None, feedback, names)
             return _verdict(base, "error", feedback)
         if status != "ok":
             raise wire.WireError("malformed case reply")
@@ -558,7 +559,7 @@ def _judge(ex: Exercise, check: Check, cases: list[PreparedCase], result: dict, 
     if len(failures) > 1:
         feedback += f"\n({len(failures)} of {len(cases)} cases failed)"
     base.case = (FailingCase(label="a hidden case", message=_redacted(mismatch)) if item.hidden
-                 else _failing_case(item, mismatch, got, mismatch.message))
+                 else _failing_case(item, mismatch, got, mismatch.message, names))
     return _verdict(base, status, feedback)
 
 
@@ -613,14 +614,18 @@ def _check_gradients(check: Check, item: PreparedCase, reply: Any, job_dir: Path
     return None
 
 
+def _parameter_names(check: Check) -> list[str]:
+    try:
+        return list(inspect.signature(check.reference).parameters)
+    except (TypeError, ValueError):
+        return []
+
+
 def _input_at(item: PreparedCase, mismatch: Mismatch, check: Check) -> str:
     """For elementwise results: the inputs' values where the result went non-finite."""
     if mismatch.index is None or not isinstance(item.expected, np.ndarray):
         return ""
-    try:
-        names = list(inspect.signature(check.reference).parameters)
-    except (TypeError, ValueError):
-        names = []
+    names = _parameter_names(check)
     found = []
     for i, arg in enumerate(item.args):
         if isinstance(arg, np.ndarray) and arg.shape == item.expected.shape:
@@ -758,10 +763,13 @@ def _preview(x: Any) -> str:
     return repr(x)
 
 
-def _failing_case(item: PreparedCase, mismatch: Mismatch | None, got: Any, message: str) -> FailingCase:
+def _failing_case(item: PreparedCase, mismatch: Mismatch | None, got: Any, message: str,
+                  names: list[str] | None = None) -> FailingCase:
     if item.hidden:
         return FailingCase(label="a hidden case", message=message)
-    inputs = ", ".join(_preview(a) for a in item.args)
+    names = names or []
+    inputs = ", ".join(f"{names[i]} = {_preview(a)}" if i < len(names) else _preview(a)
+                       for i, a in enumerate(item.args))
     if item.kwargs:
         inputs += (", " if inputs else "") + ", ".join(f"{k}={_preview(v)}" for k, v in item.kwargs.items())
     return FailingCase(label=item.case.label, note=item.case.note, inputs=inputs,

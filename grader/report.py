@@ -30,7 +30,7 @@ def render_lecture(term: Terminal, result: LectureResult, details: bool = True) 
     table.add_column("points", justify="right", no_wrap=True)
     table.add_column("feedback", overflow="fold")
     for ex in result.exercises:
-        first = ex.feedback.splitlines()[0] if ex.feedback and ex.status != "passed" else ""
+        first = _summary(ex)
         table.add_row(ex.id.split(".", 1)[1], _status(ex.status),
                       f"{_points(ex.score)}/{_points(ex.max_score)}", escape(first))
     term.print(table)
@@ -42,6 +42,16 @@ def render_lecture(term: Terminal, result: LectureResult, details: bool = True) 
     passed = sum(e.status == "passed" for e in result.exercises)
     score.append(f"   {passed} of {len(result.exercises)} exercises passed", style="dim")
     term.print(score)
+
+
+def _summary(ex: ExerciseResult, width: int = 90) -> str:
+    """One line for the table: the named mistake when there is one, else the first line."""
+    if ex.status == "passed" or not ex.feedback:
+        return ""
+    if ex.diagnosis:
+        return f"likely mistake: {ex.diagnosis['name']}"
+    first = ex.feedback.splitlines()[0]
+    return first if len(first) <= width else first[: width - 1] + "…"
 
 
 def render_details(term: Terminal, ex: ExerciseResult) -> None:
