@@ -41,7 +41,7 @@ IsolationOpt = typer.Option("auto", "--isolation",
 
 
 def _find_submission(given: Optional[Path]) -> Path:
-    from grader.grading import UsageError
+    from grader.session import UsageError
 
     if given is not None:
         if not given.is_dir():
@@ -57,23 +57,40 @@ def _find_submission(given: Optional[Path]) -> Path:
 
 def _grade(lectures: List[str], backend: str, device: str, exercises: Optional[List[str]],
            submission: Optional[Path], as_json: bool, isolation: str = "auto") -> None:
-    from grader.grading import UsageError, grade_lecture
+    from grader.session import Session, UsageError, resolve_backend
 
     term = Terminal()
     results = []
+    sessions: dict[str, Session] = {}
     try:
         root = _find_submission(submission)
+        # Start each backend's fork server first: it imports its framework while this process
+        # imports NumPy and prepares the cases.
+        chosen = {}
         for name in lectures:
+            try:
+                lec = catalog.lecture(name)
+            except KeyError as exc:
+                raise UsageError(exc.args[0]) from None
+            files = [root / lec.name / f for f in lec.files]
+            chosen[name] = resolve_backend(backend, [f for f in files if f.is_file()])[0]
+            if chosen[name] not in sessions:
+                sessions[chosen[name]] = Session(chosen[name], device, isolation)
+                sessions[chosen[name]].start()
+        from grader.grading import grade_lecture
+
+        for name in lectures:
+            session = sessions[chosen[name]]
             if as_json or not term.interactive:
-                result = grade_lecture(name, root, backend, device, exercises, isolation=isolation)
+                result = grade_lecture(name, root, chosen[name], device, exercises, session=session)
             else:
                 with term.err.status(f"grading {name}…") as status:
                     def progress(ex, verdict, status=status) -> None:
                         if verdict is None:
                             status.update(f"grading {ex.id}…")
 
-                    result = grade_lecture(name, root, backend, device, exercises,
-                                           progress=progress, isolation=isolation)
+                    result = grade_lecture(name, root, chosen[name], device, exercises,
+                                           progress=progress, session=session)
             results.append(result)
             if not as_json:
                 from grader.report import render_lecture
@@ -82,6 +99,9 @@ def _grade(lectures: List[str], backend: str, device: str, exercises: Optional[L
     except UsageError as exc:
         term.error(str(exc))
         raise typer.Exit(Exit.USAGE)
+    finally:
+        for session in sessions.values():
+            session.close()
     if as_json:
         payload = results[0].to_json() if len(lectures) == 1 else [r.to_json() for r in results]
         term.plain(json.dumps(payload))

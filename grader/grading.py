@@ -9,7 +9,6 @@ import inspect
 import os
 import shutil
 import signal
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -17,19 +16,16 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 import backends
-from grader import catalog, sandbox, wire
+from grader import catalog, wire
 from grader.compare import TOLERANCES, Mismatch, Tolerance, compare
 from grader.results import ExerciseResult, FailingCase, LectureResult
-from grader.runner import StartError, Worker, WorkerError
+from grader.runner import WorkerError
 from grader.sandbox import Limits
+from grader.session import Session, UsageError, resolve_backend  # noqa: F401  (re-exported)
 from grader.spec import Case, Check, Exercise, Fn, Problem
 
 PUBLIC_SALT = "6.S191-public"
 MAX_OUTPUT_CHARS = 4000
-
-
-class UsageError(Exception):
-    """A problem with what was asked for (exit status 2), told in one line."""
 
 
 @dataclass
@@ -176,116 +172,6 @@ def _arrays(x: Any) -> Iterator[np.ndarray]:
 
 
 # --- running ---------------------------------------------------------------------------------
-
-def resolve_backend(requested: str, files: list[Path]) -> tuple[str, str]:
-    from grader.detect import choose_backend
-
-    if requested == "auto":
-        name, why = choose_backend(files)
-    elif requested in backends.NAMES:
-        name, why = requested, "asked for"
-    else:
-        raise UsageError(f"unknown backend {requested!r}: choose numpy, torch, tensorflow or auto")
-    try:
-        backends.require(name)
-    except backends.BackendUnavailable as exc:
-        raise UsageError(str(exc)) from None
-    return name, why
-
-
-MAX_STAGED_BYTES = 64 * 1024 * 1024
-
-
-def _copy_tree(source: Path, target: Path) -> None:
-    """Regular files only (no links out of the folder), world-readable, size-capped."""
-    total = 0
-    target.mkdir(parents=True, exist_ok=True)
-    os.chmod(target, 0o755)
-    for path in sorted(source.rglob("*")):
-        rel = path.relative_to(source)
-        if "__pycache__" in rel.parts or any(part.startswith(".") for part in rel.parts):
-            continue
-        if path.is_symlink():
-            continue
-        dest = target / rel
-        if path.is_dir():
-            dest.mkdir(parents=True, exist_ok=True)
-            os.chmod(dest, 0o755)
-        elif path.is_file():
-            total += path.stat().st_size
-            if total > MAX_STAGED_BYTES:
-                raise UsageError(f"the submission folder {source} holds more than "
-                                 f"{MAX_STAGED_BYTES >> 20} MiB")
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, dest)
-            os.chmod(dest, 0o644)
-
-
-def _scratch_root() -> str | None:
-    """Job folders in memory (/dev/shm) where there is one: thousands of small files per run."""
-    shm = Path("/dev/shm")
-    if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK):
-        return str(shm)
-    return None
-
-
-class Session:
-    """A fork server for one backend and device, restarted when a student's code kills it."""
-
-    def __init__(self, backend: str, device: str, isolation: str = "auto",
-                 limits: Limits | None = None) -> None:
-        self.backend = backend
-        self.requested_device = device
-        try:
-            self.isolation = sandbox.resolve(isolation)
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
-        self.limits = limits or Limits()
-        self.scratch = Path(tempfile.mkdtemp(prefix="grade-", dir=_scratch_root()))
-        os.chmod(self.scratch, 0o711)  # the unprivileged grandchild must reach its job folder
-        self._worker: Worker | None = None
-        self.device = device if device != "auto" else "cpu"
-        self.version = ""
-
-    def start(self) -> None:
-        """Start the fork server without waiting for it (it imports the framework meanwhile)."""
-        if self._worker is None or not self._worker.alive():
-            self._worker = Worker(self.backend, self.requested_device, self.scratch,
-                                  self.isolation, self.limits)
-
-    def worker(self) -> Worker:
-        self.start()
-        try:
-            self._worker.wait_ready()
-        except StartError as exc:
-            raise UsageError(f"the {self.backend} backend could not start: {exc}") from None
-        self.device, self.version = self._worker.device, self._worker.version
-        return self._worker
-
-    def stage(self, folder: Path, lecture: str) -> Path:
-        """A copy of the student's lecture folder that the sandbox can see (and the student's
-        code may change without touching the original)."""
-        target = self.scratch / "submission" / lecture
-        shutil.rmtree(target, ignore_errors=True)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.chmod(target.parent, 0o755)
-        if folder.is_dir():
-            _copy_tree(folder, target)
-        else:
-            target.mkdir()
-        return target
-
-    def close(self) -> None:
-        if self._worker is not None:
-            self._worker.close()
-        shutil.rmtree(self.scratch, ignore_errors=True)
-
-    def __enter__(self) -> "Session":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
 
 def grade_lecture(lecture: str, submission: Path, backend: str = "auto", device: str = "auto",
                   only: list[str] | None = None,
