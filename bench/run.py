@@ -1,11 +1,14 @@
 """Benchmarks of the grader, printed as one table from one run (medians of several runs; compare
 the ratios, not the seconds: these machines are shared and noisy).
 
-    python bench/run.py [--repeat 5] [--backends numpy,torch]
+    python bench/run.py [--repeat 3] [--backends numpy,torch,tensorflow] [--lectures ...]
+                        [--batch-students 60]
 
 Rows: `grade --help` and `grade list` next to `python -c pass` (and which heavy modules they
 import), then `grade lectureN --backend B` on a full-marks submission next to its in-process floor
-(bench/floor.py: the same cases and the reference solutions in one process).
+(bench/floor.py: the same cases and the reference solutions in one process), for every lecture and
+installed backend; then the batch figures (bench/batch.py on a generated class: `grade batch`
+against a fresh `grade` process per student), unless --batch-students 0.
 """
 
 from __future__ import annotations
@@ -44,9 +47,11 @@ def heavy_imports(args: list[str]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--backends", default="numpy")
-    parser.add_argument("--lectures", default="lecture1")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--backends", default=",".join(_installed()))
+    parser.add_argument("--lectures", default=",".join(_lectures()))
+    parser.add_argument("--batch-students", type=int, default=60,
+                        help="class size for the batch figures (0: skip them)")
     opts = parser.parse_args()
     grade = [sys.executable, "-m", "grader.cli"]
     rows = []
@@ -83,7 +88,29 @@ def main() -> int:
     for what, t, ratio, heavy, target in rows:
         r = f"{ratio:.2f}x" if ratio is not None else ""
         print(f"{what:44} {t:9.3f} {r:>7}  {heavy:14} {target}")
+    sys.stdout.flush()
+    if opts.batch_students:
+        print(f"\nbatch grading, a class of {opts.batch_students} (bench/batch.py):", flush=True)
+        backends = ",".join(b for b in opts.backends.split(",") if b in ("numpy", "torch"))
+        sample = max(6, opts.batch_students // 10)
+        proc = subprocess.run([sys.executable, str(ROOT / "bench" / "batch.py"), "--students",
+                               str(opts.batch_students), "--backends", backends, "--sample",
+                               str(sample)], cwd=ROOT, text=True, capture_output=True)
+        table = proc.stdout.split("\n\n")[-1] if proc.stdout else ""
+        print(table.rstrip() or proc.stderr[-2000:])
+        if proc.returncode != 0:
+            return proc.returncode
     return 0
+
+
+def _installed() -> list[str]:
+    import importlib.util
+
+    return [b for b in ("numpy", "torch", "tensorflow") if importlib.util.find_spec(b)]
+
+
+def _lectures() -> list[str]:
+    return sorted(p.name for p in (ROOT / "reference" / "solutions").glob("lecture*"))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ from tests.conftest import ROOT
 
 
 def test_run_prints_the_table():
-    proc = subprocess.run([sys.executable, "bench/run.py", "--repeat", "1"], cwd=ROOT,
+    proc = subprocess.run([sys.executable, "bench/run.py", "--repeat", "1", "--backends", "numpy",
+                           "--lectures", "lecture1", "--batch-students", "0"], cwd=ROOT,
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     for row in ("python -c pass", "grade --help", "grade list", "in-process floor lecture1 numpy",
