@@ -23,6 +23,7 @@ from grader.runner import WorkerError
 from grader.sandbox import Limits
 from grader.session import Session, UsageError, resolve_backend  # noqa: F401  (re-exported)
 from grader.spec import Case, Check, Exercise, Fn, Problem
+from grader.trees import tree_leaves, tree_map
 
 PUBLIC_SALT = "6.S191-public"
 MAX_OUTPUT_CHARS = 4000
@@ -89,49 +90,36 @@ def _prepare(ex: Exercise, check: Check, float_dtype: str, salt: str,
 
 
 def _cast(x: Any, dtype: str) -> Any:
-    if isinstance(x, np.ndarray):
-        return x.astype(dtype) if x.dtype.kind == "f" else x.copy()
-    if isinstance(x, tuple):
-        return tuple(_cast(v, dtype) for v in x)
-    if isinstance(x, list):
-        return [_cast(v, dtype) for v in x]
-    if isinstance(x, dict):
-        return {k: _cast(v, dtype) for k, v in x.items()}
-    return x
+    """Float arrays in `dtype`; everything else copied or as it is."""
+    def leaf(v: Any) -> Any:
+        if isinstance(v, np.ndarray):
+            return v.astype(dtype) if v.dtype.kind == "f" else v.copy()
+        return v
+
+    return tree_map(leaf, x)
 
 
 def _with_fns(x: Any) -> Any:
     """Fn markers become the real functions, over NumPy, for the parent's own reference run."""
     from grader import fixtures
 
-    if isinstance(x, Fn):
-        return fixtures.build(x.name, x.params)
-    if isinstance(x, tuple):
-        return tuple(_with_fns(v) for v in x)
-    if isinstance(x, list):
-        return [_with_fns(v) for v in x]
-    if isinstance(x, dict):
-        return {k: _with_fns(v) for k, v in x.items()}
-    return x
+    return tree_map(lambda v: fixtures.build(v.name, v.params) if isinstance(v, Fn) else v, x)
 
 
 def _normalise(x: Any) -> Any:
     """Reference output as plain NumPy: numpy scalars become 0-d arrays, ints stay ints."""
-    if isinstance(x, tuple):
-        return tuple(_normalise(v) for v in x)
-    if isinstance(x, list):
-        return [_normalise(v) for v in x]
-    if isinstance(x, dict):
-        return {k: _normalise(v) for k, v in x.items()}
-    if isinstance(x, (bool, int)):
-        return x
-    if isinstance(x, np.integer):
-        return int(x)
-    if isinstance(x, (float, np.floating)):
-        return np.asarray(x, dtype=np.float64)
-    if isinstance(x, np.ndarray):
-        return x
-    raise TypeError(f"the reference returned a {type(x).__name__}")
+    def leaf(v: Any) -> Any:
+        if isinstance(v, (bool, int)):
+            return v
+        if isinstance(v, np.integer):
+            return int(v)
+        if isinstance(v, (float, np.floating)):
+            return np.asarray(v, dtype=np.float64)
+        if isinstance(v, np.ndarray):
+            return v
+        raise TypeError(f"the reference returned a {type(v).__name__}")
+
+    return tree_map(leaf, x)
 
 
 def _leaves(x: Any, path: str = "") -> Iterator[tuple[str, Any]]:
@@ -161,14 +149,7 @@ def _conditioning(truth: Any, low: Any) -> dict[str, float]:
 
 
 def _arrays(x: Any) -> Iterator[np.ndarray]:
-    if isinstance(x, np.ndarray):
-        yield x
-    elif isinstance(x, (tuple, list)):
-        for v in x:
-            yield from _arrays(v)
-    elif isinstance(x, dict):
-        for v in x.values():
-            yield from _arrays(v)
+    return (v for v in tree_leaves(x) if isinstance(v, np.ndarray))
 
 
 # --- running ---------------------------------------------------------------------------------
@@ -531,35 +512,18 @@ def _problem(found: str | Problem | None) -> Mismatch | None:
 
 def _plain(x: Any) -> Any:
     """Decoded reply as plain NumPy values, for custom verifiers."""
-    if isinstance(x, wire.Array):
-        return x.value
-    if isinstance(x, wire.Scalar):
-        return x.value
-    if isinstance(x, tuple):
-        return tuple(_plain(v) for v in x)
-    if isinstance(x, list):
-        return [_plain(v) for v in x]
-    if isinstance(x, dict):
-        return {k: _plain(v) for k, v in x.items()}
-    return x
+    return tree_map(lambda v: v.value if isinstance(v, (wire.Array, wire.Scalar)) else v, x)
 
 
 def _has_foreign_arrays(x: Any, backend: str) -> bool:
-    if isinstance(x, wire.Array):
-        return x.kind != "native"
-    if isinstance(x, wire.Other):
-        return True
-    if isinstance(x, (tuple, list)):
-        return any(_has_foreign_arrays(v, backend) for v in x)
-    if isinstance(x, dict):
-        return any(_has_foreign_arrays(v, backend) for v in x.values())
-    return False
+    return any((isinstance(v, wire.Array) and v.kind != "native") or isinstance(v, wire.Other)
+               for v in tree_leaves(x))
 
 
 def compare_types_only(got: Any, backend: str) -> Mismatch:
     from grader.compare import _array_type_problem
 
-    for leaf in _flatten(got):
+    for leaf in tree_leaves(got):
         if isinstance(leaf, wire.Array):
             problem = _array_type_problem(leaf, backend, "")
             if problem:
@@ -570,28 +534,10 @@ def compare_types_only(got: Any, backend: str) -> Mismatch:
     return Mismatch("type", "returned something of the wrong type")
 
 
-def _flatten(x: Any) -> Iterator[Any]:
-    if isinstance(x, (tuple, list)):
-        for v in x:
-            yield from _flatten(v)
-    elif isinstance(x, dict):
-        for v in x.values():
-            yield from _flatten(v)
-    else:
-        yield x
-
-
 def _as_reply(x: Any) -> Any:
     """A NumPy value shaped like what the child sends back, for comparing two references."""
-    if isinstance(x, tuple):
-        return tuple(_as_reply(v) for v in x)
-    if isinstance(x, list):
-        return [_as_reply(v) for v in x]
-    if isinstance(x, dict):
-        return {k: _as_reply(v) for k, v in x.items()}
-    if isinstance(x, np.ndarray):
-        return wire.Array(x, "native")
-    return wire.Scalar(x, None)
+    return tree_map(lambda v: wire.Array(v, "native") if isinstance(v, np.ndarray)
+                    else wire.Scalar(v, None), x)
 
 
 def _diagnose(check: Check, failures: list[tuple[PreparedCase, Mismatch, Any]],
