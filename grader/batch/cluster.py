@@ -76,6 +76,9 @@ class ClusterPool:
             yield outcome
             submit()
 
+    def terminate(self) -> None:
+        self.client.close()
+
     def close(self) -> None:
         self.client.close()
 
@@ -88,6 +91,7 @@ def grade_remote(task: dict[str, Any]) -> dict[str, Any]:
     if _SCRATCH is None:
         _SCRATCH = runner.make_workdir()
         worker.set_scratch(_SCRATCH / "sessions")
+        worker.cache_case_preparation()
     dest = Path(tempfile.mkdtemp(prefix="submission-", dir=_SCRATCH))
     try:
         intake.extract_zip(task.pop("archive"), dest)

@@ -12,6 +12,7 @@ grader version, setup) makes a second copy impossible, and is what a resumed bat
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -132,6 +133,10 @@ class Gradebook:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.path.exists():
+            # Not readable by other users (the student code runs as one); sqlite gives its
+            # -wal and -shm files the same mode.
+            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o640))
         # Autocommit mode: transactions are begun and ended explicitly below.
         self.db = sqlite3.connect(str(self.path), isolation_level=None, timeout=60)
         self.db.execute("PRAGMA journal_mode=WAL")

@@ -134,6 +134,7 @@ def _img(png: bytes, alt: str) -> str:
 def _plots(plan: Plan, st: dict) -> list[bytes]:
     try:
         from matplotlib.figure import Figure
+        from matplotlib.ticker import MaxNLocator
     except ImportError:
         return []
     out = []
@@ -144,6 +145,7 @@ def _plots(plan: Plan, st: dict) -> list[bytes]:
     ax.hist(st["totals"], bins=bins, range=(0, top), color=BAR, edgecolor="white")
     ax.set_xlabel("total score")
     ax.set_ylabel("students")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlim(0, top)
     fig.tight_layout()
     out.append(_png(fig))

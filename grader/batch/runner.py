@@ -14,6 +14,7 @@ in flight is lost, and a rerun grades it.
 
 from __future__ import annotations
 
+import itertools
 import os
 import pickle
 import shutil
@@ -28,11 +29,15 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Protocol
 
 from grader.batch import intake as intake_mod
-from grader.batch.course import Plan
+from grader.batch.course import SECRET_ENV, Plan
 from grader.batch.gradebook import Gradebook, ResultRecord, SubmissionRecord, now, timestamp
 from grader.batch.worker import SESSIONS_FILE
 
 SHM = Path("/dev/shm")
+# Thread pools of OpenMP (torch), MKL, OpenBLAS (NumPy) and TensorFlow; a value already set in the
+# environment is kept.
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+                    "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
 SHM_MIN_FREE = 2 << 30
 
 
@@ -102,6 +107,8 @@ def run_batch(opts: BatchOptions, progress: Progress | None = None) -> BatchSumm
     book = Gradebook(opts.gradebook)
     done = book.graded_keys(version, setup)
     workdir = make_workdir(opts.scratch)
+    # Students' unpacked files: for this user alone (the student code runs as another).
+    (workdir / "intake").mkdir(mode=0o700)
     pending: dict[str, intake_mod.Intake] = {}
     start = time.monotonic()
 
@@ -125,13 +132,16 @@ def run_batch(opts: BatchOptions, progress: Progress | None = None) -> BatchSumm
     progress.start(len(entries))
     pool: Any = None
     try:
-        if opts.scheduler:
-            from grader.batch.cluster import ClusterPool
+        work = tasks()
+        first = next(work, None)  # no worker (nor framework import) when nothing is left to do
+        if first is not None:
+            if opts.scheduler:
+                from grader.batch.cluster import ClusterPool
 
-            pool = ClusterPool(opts.scheduler, lectures)
-        else:
-            pool = LocalPool(opts.workers or default_workers(), workdir, plan)
-        for outcome in pool.run(tasks()):
+                pool = ClusterPool(opts.scheduler, lectures)
+            else:
+                pool = LocalPool(opts.workers or default_workers(), workdir, plan)
+        for outcome in pool.run(itertools.chain([first], work)) if pool else ():
             item = pending.pop(outcome["student"])
             if outcome.get("worker"):
                 summary.workers.add(outcome["worker"])
@@ -144,13 +154,17 @@ def run_batch(opts: BatchOptions, progress: Progress | None = None) -> BatchSumm
                 summary.graded += 1
                 progress.advance(item.student, f"{sub.score:g}/{sub.max_score:g}")
             item.cleanup()
+    except BaseException:
+        if pool is not None:  # Ctrl-C, or a failure here: stop grading at once
+            pool.terminate()
+        raise
     finally:
         progress.stop()
         if pool is not None:
             pool.close()
         for item in pending.values():
             item.cleanup()
-        shutil.rmtree(workdir, ignore_errors=True)
+        remove_workdir(workdir)
     summary.seconds = time.monotonic() - start
     summary.records = book.latest(version, setup, [e.student for e in entries])
     book.close()
@@ -216,17 +230,22 @@ def _remove_stale(root: Path) -> None:
             continue
         if pid == os.getpid() or _alive(pid):
             continue
-        # The engine's scratch folders of its killed workers' Sessions, then its own.
-        for listing in path.rglob(SESSIONS_FILE):
-            try:
-                lines = listing.read_text().splitlines()
-            except OSError:
-                continue
-            for line in lines:
-                scratch = Path(line.strip())
-                if scratch.name.startswith("grade-") and scratch.is_absolute():
-                    shutil.rmtree(scratch, ignore_errors=True)
-        shutil.rmtree(path, ignore_errors=True)
+        remove_workdir(path)
+
+
+def remove_workdir(path: Path) -> None:
+    """A batch's work folder, once no worker of it runs: first the engine's scratch folders of
+    its workers' Sessions that were not closed (a worker killed), then the folder itself."""
+    for listing in path.rglob(SESSIONS_FILE):
+        try:
+            lines = listing.read_text().splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            scratch = Path(line.strip())
+            if scratch.name.startswith("grade-") and scratch.is_absolute():
+                shutil.rmtree(scratch, ignore_errors=True)
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def _alive(pid: int) -> bool:
@@ -250,6 +269,10 @@ class LocalPool:
     def __init__(self, workers: int, workdir: Path, plan: Plan) -> None:
         self.workdir = workdir
         self.plan = plan
+        # The frameworks' thread pools, sized for the workers sharing the cores (half of a
+        # worker's share: its grading process needs a core as well). Left to themselves, every
+        # worker's torch takes every core, and two workers were measured slower than one.
+        self.threads = max(1, default_workers() // (2 * max(1, workers)))
         self.procs: list[subprocess.Popen] = []
         for i in range(max(1, workers)):
             self.procs.append(self._start(i))
@@ -261,9 +284,15 @@ class LocalPool:
         warm = self.plan.backend if self.plan.backend != "auto" else ""
         log = open(self.workdir / f"worker{i}.log", "ab")
         try:
+            # The course secret reaches a worker inside the plan, never in its environment
+            # (which its fork servers, and the students' code, would inherit).
+            env = {k: v for k, v in os.environ.items() if k != SECRET_ENV}
+            for name in THREAD_VARIABLES:
+                env.setdefault(name, str(self.threads))
             proc = subprocess.Popen([sys.executable, "-m", "grader.batch.worker", str(folder),
                                      str(os.getpid()), warm], stdin=subprocess.PIPE,
-                                    stdout=subprocess.PIPE, stderr=log, cwd=folder, bufsize=0)
+                                    stdout=subprocess.PIPE, stderr=log, cwd=folder, bufsize=0,
+                                    env=env)
         finally:
             log.close()
         # The plan goes once, first: every task names it.
@@ -318,6 +347,11 @@ class LocalPool:
             except OSError:
                 pass
         self.procs[i] = self._start(i)
+
+    def terminate(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.kill()
 
     def close(self) -> None:
         for proc in self.procs:
