@@ -26,6 +26,18 @@ READY_TIMEOUT = 300.0
 GRACE = 30.0
 
 
+# Never handed to student code: the course secret (hidden cases) and anything named like a
+# credential.
+SECRET_VARIABLES = ("GRADER_COURSE_SECRET",)
+SECRET_MARKS = ("SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL", "_KEY", "APIKEY")
+
+
+def child_environment() -> dict[str, str]:
+    """This process's environment less what student code must not read."""
+    return {k: v for k, v in os.environ.items()
+            if k not in SECRET_VARIABLES and not any(mark in k.upper() for mark in SECRET_MARKS)}
+
+
 class WorkerError(RuntimeError):
     """The fork server died or stopped answering."""
 
@@ -42,7 +54,7 @@ class Worker:
         self.requested_device = device
         self.scratch = scratch
         self.log_path = scratch / "worker.log"
-        env = dict(os.environ)
+        env = child_environment()
         env["PYTHONPATH"] = os.pathsep.join(
             [str(PROJECT_ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
         env["PYTHONDONTWRITEBYTECODE"] = "1"

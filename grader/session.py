@@ -76,7 +76,7 @@ class Session:
     """A fork server for one backend and device, restarted when a student's code kills it."""
 
     def __init__(self, backend: str, device: str, isolation: str = "auto",
-                 limits: Limits | None = None) -> None:
+                 limits: Limits | None = None, scratch_root: str | Path | None = None) -> None:
         self.backend = backend
         self.requested_device = device
         try:
@@ -84,7 +84,7 @@ class Session:
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         self.limits = limits or Limits()
-        self.scratch = Path(tempfile.mkdtemp(prefix="grade-", dir=_scratch_root()))
+        self.scratch = Path(tempfile.mkdtemp(prefix="grade-", dir=scratch_root or _scratch_root()))
         os.chmod(self.scratch, 0o711)  # the unprivileged grandchild must reach its job folder
         self._worker: Worker | None = None
         self.device = device if device != "auto" else "cpu"

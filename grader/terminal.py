@@ -31,7 +31,7 @@ STATUS_STYLE = {
 class Terminal:
     def __init__(self) -> None:
         self.out = Console(highlight=False, soft_wrap=False)
-        self.err = Console(stderr=True, highlight=False)
+        self.err = Console(stderr=True, highlight=False, soft_wrap=True)
 
     @property
     def interactive(self) -> bool:

@@ -264,3 +264,12 @@ def test_a_printing_flood_floods_nothing(submission, isolation):
                "        print(chunk)\n    return z\n", timeout=30)
     assert v.status == "failed"
     assert len(v.output) < 10_000
+
+
+def test_secrets_in_the_environment_do_not_reach_student_code(submission, isolation, monkeypatch):
+    monkeypatch.setenv("GRADER_COURSE_SECRET", "hidden-seed")
+    monkeypatch.setenv("SOME_API_TOKEN", "t0ken")
+    v = attack(submission, isolation,
+               "def sigmoid(z):\n    leaked = [k for k in os.environ if 'SECRET' in k or 'TOKEN' in k]\n"
+               "    if leaked:\n        raise RuntimeError('leaked ' + ','.join(leaked))\n    return z\n")
+    assert v.status == "failed", v.feedback

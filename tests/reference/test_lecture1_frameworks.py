@@ -208,3 +208,13 @@ def test_pass_predictor_failures():
     w, w0 = train_pass_predictor(X, case.args[1], 0.5, 300)
     found = project._verify(case, (-w, -float(w0)))  # what gradient ascent converges to
     assert found is not None and found.mistake == "gradient ascent"
+
+
+def test_the_vectorised_erf_matches_math_erf():
+    import math
+
+    from reference import stats
+
+    x = np.linspace(-6, 6, 2001)
+    exact = np.array([math.erf(v) for v in x])
+    assert np.max(np.abs(stats.erf(x) - exact)) < 1.5e-7
