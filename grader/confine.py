@@ -82,23 +82,46 @@ def install_audit_hook(readable: list[Path], writable: list[Path], hidden: list[
                       "os.kill", "os.killpg"}
 
     hidden_roots = tuple(str(p) + os.sep for p in hidden)
+    # Events on paths other than open(): reading a folder, and changing the file system.
+    listing_events = {"os.listdir", "os.scandir", "os.chdir", "glob.glob"}
+    changing_events = {"os.rename", "os.remove", "os.rmdir", "os.mkdir", "os.symlink", "os.link",
+                       "os.chmod", "os.chown", "os.utime", "os.truncate", "shutil.rmtree",
+                       "shutil.copyfile", "shutil.move"}
+
+    def allowed(path: Any, writing: bool) -> bool:
+        if path is None or isinstance(path, int):
+            return True
+        full = os.path.abspath(os.fsdecode(path)) if isinstance(path, (str, bytes, os.PathLike)) \
+            else None
+        if full is None:
+            return True
+        roots = write_roots if writing else read_roots
+        if (full + os.sep).startswith(hidden_roots):
+            return False
+        return (full + os.sep).startswith(roots) or full == "/dev/null" or (
+            not writing and (full + os.sep) in read_roots)
 
     def hook(event: str, args: tuple) -> None:
         if event in refused_events:
             if event in ("os.kill", "os.killpg") and args and args[0] == os.getpid():
                 return
             raise Refused(f"{event} is not allowed while grading")
-        if event == "open" and check_files:
+        if not check_files:
+            return
+        if event == "open":
             path, mode = args[0], args[1]
             flags = args[2] if len(args) > 2 and isinstance(args[2], int) else 0
-            if isinstance(path, int) or path is None:
-                return
-            full = os.path.abspath(os.fsdecode(path))
             writing = isinstance(mode, str) and any(c in mode for c in "wax+")
             writing = writing or bool(flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND))
-            roots = write_roots if writing else read_roots
-            if (full + os.sep).startswith(hidden_roots) or (
-                    not (full + os.sep).startswith(roots) and full != "/dev/null"):
-                raise Refused(f"opening {full} is not allowed while grading")
+            if not allowed(path, writing):
+                raise Refused(f"opening {os.fsdecode(path)} is not allowed while grading")
+        elif event in listing_events:
+            path = args[0] if args else "."
+            if not allowed(path if path is not None else ".", writing=False):
+                raise Refused(f"{event} of {os.fsdecode(path)} is not allowed while grading")
+        elif event in changing_events:
+            for path in args[:2]:
+                if isinstance(path, (str, bytes, os.PathLike)) and not allowed(path, writing=True):
+                    raise Refused(f"{event} of {os.fsdecode(path)} is not allowed while grading")
 
     sys.addaudithook(hook)

@@ -59,7 +59,14 @@ def bwrap_works() -> bool:
     return probe.returncode == 0
 
 
+ISOLATION_ENV = "GRADER_ISOLATION"
+
+
 def resolve(mode: str) -> str:
+    """`auto` is $GRADER_ISOLATION when set (CI runs the suite under each mode), else bubblewrap
+    where it runs, else `process`."""
+    if mode == "auto" and os.environ.get(ISOLATION_ENV):
+        mode = os.environ[ISOLATION_ENV]
     if mode not in MODES:
         raise ValueError(f"unknown isolation {mode!r}: choose auto, bwrap or process")
     if mode == "auto":

@@ -129,3 +129,14 @@ def test_an_unknown_isolation_is_a_usage_error():
     result = runner.invoke(app, ["lecture1", "--submission", str(STUBS), "--isolation", "docker"])
     assert result.exit_code == 2
     assert "unknown isolation 'docker'" in result.output
+
+
+def test_the_isolation_can_be_chosen_from_the_environment(monkeypatch):
+    from grader import sandbox
+
+    monkeypatch.setenv("GRADER_ISOLATION", "process")
+    assert sandbox.resolve("auto") == "process"
+    assert "isolation: process" in runner.invoke(app, ["doctor"]).output
+    monkeypatch.setenv("GRADER_ISOLATION", "chroot")
+    with pytest.raises(ValueError, match="unknown isolation 'chroot'"):
+        sandbox.resolve("auto")

@@ -273,3 +273,17 @@ def test_secrets_in_the_environment_do_not_reach_student_code(submission, isolat
                "def sigmoid(z):\n    leaked = [k for k in os.environ if 'SECRET' in k or 'TOKEN' in k]\n"
                "    if leaked:\n        raise RuntimeError('leaked ' + ','.join(leaked))\n    return z\n")
     assert v.status == "failed", v.feedback
+
+
+def test_listing_and_renaming_outside_the_submission(submission, isolation, tmp_path):
+    (tmp_path / "other-student").mkdir()
+    (tmp_path / "other-student" / "answers.py").write_text("x = 1\n")
+    v = attack(submission, isolation,
+               f"def sigmoid(z):\n    names = os.listdir({str(tmp_path / 'other-student')!r})\n"
+               f"    return z * 0 + len(names)\n")
+    assert v.status == "error"
+    v = attack(submission, isolation,
+               f"def sigmoid(z):\n    os.rename({str(tmp_path / 'other-student' / 'answers.py')!r}, "
+               f"{str(tmp_path / 'stolen.py')!r})\n    return z\n")
+    assert v.status == "error"
+    assert (tmp_path / "other-student" / "answers.py").exists()
