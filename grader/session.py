@@ -37,6 +37,7 @@ def resolve_backend(requested: str, files: list[Path]) -> tuple[str, str]:
 
 
 MAX_STAGED_BYTES = 64 * 1024 * 1024
+MIN_SHM_BYTES = 1024 * 1024 * 1024
 
 
 def _copy_tree(source: Path, target: Path) -> None:
@@ -68,7 +69,9 @@ def _scratch_root() -> str | None:
     """Job folders in memory (/dev/shm) where there is one: thousands of small files per run."""
     shm = Path("/dev/shm")
     if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK):
-        return str(shm)
+        stats = os.statvfs(shm)
+        if stats.f_bavail * stats.f_frsize >= MIN_SHM_BYTES:  # a container's 64 MiB is too little
+            return str(shm)
     return None
 
 
