@@ -197,7 +197,7 @@ def main() -> int:
                 print(f"{backend}: batch --workers {workers}: {seconds:.1f} s", flush=True)
             if looping:
                 rest = est - kinds["hostile-loop"]
-                rows.append((backend, f"  without the endless loop: naive (extrapolated)", rest,
+                rows.append((backend, "  without the endless loop: naive (extrapolated)", rest,
                              (n - 1) / rest, 1.0, ""))
                 workers = max(int(w) for w in opts.workers.split(","))
                 seconds, _ = batch(calm, backend, workers, folder.parent / f"{folder.name}-out")

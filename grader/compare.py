@@ -96,7 +96,7 @@ def compare(expected: Any, got: Any, backend: str, tol: Tolerance, path: str = "
                 return found
         return None
     if isinstance(expected, bool):
-        return _compare_exact(expected, got, backend, path, "a bool")
+        return _compare_exact(expected, got, backend, path)
     if isinstance(expected, (int, np.integer)) and not isinstance(expected, bool):
         return _compare_int(int(expected), got, backend, path)
     if isinstance(expected, (float, np.floating)) or (
@@ -125,7 +125,7 @@ def _describe(got: Any, backend: str) -> str:
     return type(got).__name__
 
 
-def _array_type_problem(got: Array, backend: str, path: str) -> Mismatch | None:
+def array_type_problem(got: Array, backend: str, path: str) -> Mismatch | None:
     where = f" in {path}" if path else ""
     want = BACKEND_TYPE[backend]
     if got.kind == "native":
@@ -139,7 +139,7 @@ def _array_type_problem(got: Array, backend: str, path: str) -> Mismatch | None:
     return Mismatch("type", f"returned {_describe(got, backend)}{where}; expected a {want}", path)
 
 
-def _compare_exact(expected: Any, got: Any, backend: str, path: str, what: str) -> Mismatch | None:
+def _compare_exact(expected: Any, got: Any, backend: str, path: str) -> Mismatch | None:
     value = got.value if isinstance(got, Scalar) else None
     if value is None or value != expected:
         return Mismatch("value", f"expected {expected!r}, got {_describe(got, backend)}", path)
@@ -149,7 +149,7 @@ def _compare_exact(expected: Any, got: Any, backend: str, path: str, what: str) 
 def _compare_int(expected: int, got: Any, backend: str, path: str) -> Mismatch | None:
     where = f" in {path}" if path else ""
     if isinstance(got, Array) and got.value.ndim == 0 and got.value.dtype.kind in "iu":
-        problem = _array_type_problem(got, backend, path)
+        problem = array_type_problem(got, backend, path)
         if problem:
             return problem
         value = int(got.value)
@@ -167,7 +167,7 @@ def _compare_scalar(expected: np.ndarray, got: Any, backend: str, tol: Tolerance
                     path: str) -> Mismatch | None:
     where = f" in {path}" if path else ""
     if isinstance(got, Array):
-        problem = _array_type_problem(got, backend, path)
+        problem = array_type_problem(got, backend, path)
         if problem:
             return problem
         if got.value.ndim != 0:
@@ -195,7 +195,7 @@ def _compare_array(expected: np.ndarray, got: Any, backend: str, tol: Tolerance,
                             path)
         return Mismatch("type", f"expected a {BACKEND_TYPE[backend]}{where}, got "
                                 f"{_describe(got, backend)}", path)
-    problem = _array_type_problem(got, backend, path)
+    problem = array_type_problem(got, backend, path)
     if problem:
         return problem
     value = got.value

@@ -17,7 +17,7 @@ import numpy as np
 
 import backends
 from grader import catalog, wire
-from grader.compare import TOLERANCES, Mismatch, Tolerance, compare
+from grader.compare import TOLERANCES, Mismatch, Tolerance, array_type_problem, compare
 from grader.results import ExerciseResult, FailingCase, LectureResult
 from grader.runner import WorkerError
 from grader.sandbox import Limits
@@ -521,11 +521,9 @@ def _has_foreign_arrays(x: Any, backend: str) -> bool:
 
 
 def compare_types_only(got: Any, backend: str) -> Mismatch:
-    from grader.compare import _array_type_problem
-
     for leaf in tree_leaves(got):
         if isinstance(leaf, wire.Array):
-            problem = _array_type_problem(leaf, backend, "")
+            problem = array_type_problem(leaf, backend, "")
             if problem:
                 return problem
         if isinstance(leaf, wire.Other):

@@ -46,7 +46,7 @@ def _verify(case, got):
         return "w0 must be a scalar (a float or a 0-d array)"
     if not np.isfinite(w).all() or not np.isfinite(w0):
         return "w or w0 holds nan or inf: is the learning rate too large for raw features?"
-    X, y = case.args[0].astype(np.float64), case.args[1]
+    X = case.args[0].astype(np.float64)
     X_test, y_test = case.private["X_test"], case.private["y_test"]
     accuracy = _accuracy(w, w0, X_test, y_test)
     if accuracy >= THRESHOLD:
