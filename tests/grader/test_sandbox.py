@@ -287,3 +287,41 @@ def test_listing_and_renaming_outside_the_submission(submission, isolation, tmp_
                f"{str(tmp_path / 'stolen.py')!r})\n    return z\n")
     assert v.status == "error"
     assert (tmp_path / "other-student" / "answers.py").exists()
+
+
+def test_forging_progress_messages_cannot_push_back_the_deadline(submission, isolation):
+    # Writes "start" lines into every pipe it holds, in an endless loop: the deadline stands.
+    v = attack(submission, isolation,
+               "def sigmoid(z):\n"
+               "    fds = [int(f) for f in os.listdir('/proc/self/fd')]\n"
+               "    while True:\n"
+               "        for fd in fds:\n"
+               "            try:\n"
+               "                os.write(fd, b'start 0\\nstart 1\\n')\n"
+               "            except OSError:\n"
+               "                pass\n"
+               "        time.sleep(0.05)\n", timeout=3)
+    assert v.status == "timeout"
+
+
+def test_forging_a_done_message_gains_nothing(submission, isolation):
+    # Claims its job is done and the next one started, then loops: no credit, and grading ends
+    # (the forger's own next exercise may pay for it; nobody else's can).
+    root = submission({"lecture1/activations.py": HEADER +
+               "def sigmoid(z):\n"
+               "    fds = [int(f) for f in os.listdir('/proc/self/fd')]\n"
+               "    while True:\n"
+               "        for fd in fds:\n"
+               "            try:\n"
+               "                os.write(fd, b'done 0\\nstart 1\\n')\n"
+               "            except OSError:\n"
+               "                pass\n"
+               "        time.sleep(0.05)\n" + GOOD_RELU})
+    import time
+
+    start = time.monotonic()
+    result = grade_lecture("lecture1", root, backend="numpy", device="cpu",
+                           only=["sigmoid", "relu"], timeout=3, isolation=isolation)
+    assert time.monotonic() - start < 60
+    verdicts = {e.id.split(".")[1]: e for e in result.exercises}
+    assert verdicts["sigmoid"].score == 0 and verdicts["sigmoid"].status in ("error", "timeout")
