@@ -17,11 +17,6 @@ STUBS = ROOT / "exercises"
 INSTALLED = [name for name in backends.NAMES if backends.installed(name)]
 
 
-def pytest_collection_modifyitems(config, items):
-    # Torch and TensorFlow both want every core; TF32 stays off in every test process.
-    pass
-
-
 @pytest.fixture(scope="session")
 def solutions_dir(tmp_path_factory) -> Path:
     """A submission laid out like exercises/: a copy of every lecture's reference solutions."""
