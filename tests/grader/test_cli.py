@@ -140,3 +140,28 @@ def test_the_isolation_can_be_chosen_from_the_environment(monkeypatch):
     monkeypatch.setenv("GRADER_ISOLATION", "chroot")
     with pytest.raises(ValueError, match="unknown isolation 'chroot'"):
         sandbox.resolve("auto")
+
+
+def test_the_report_names_the_likely_mistake_and_the_inputs(tmp_path):
+    folder = tmp_path / "lecture1"
+    folder.mkdir()
+    (folder / "activations.py").write_text(
+        "import numpy as np\n\ndef tanh(z):\n    return (np.exp(z) - np.exp(-z)) / (np.exp(z) + np.exp(-z))\n")
+    result = runner.invoke(app, ["lecture1", "--submission", str(tmp_path), "-b", "numpy",
+                                 "-e", "tanh"], env={"COLUMNS": "160"})
+    assert result.exit_code == 1
+    assert "likely mistake: the lecture's formula, unstabilised" in result.output
+    assert "inputs:   z = [" in result.output
+
+
+def test_job_folders_leave_a_small_dev_shm_alone(monkeypatch):
+    import os
+    from types import SimpleNamespace
+
+    from grader import session
+
+    monkeypatch.setattr(os, "statvfs", lambda path: SimpleNamespace(f_bavail=16384, f_frsize=4096))
+    assert session._scratch_root() is None  # 64 MiB free: the system's temporary folder instead
+    monkeypatch.setattr(os, "statvfs", lambda path: SimpleNamespace(f_bavail=1 << 20, f_frsize=4096))
+    if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):
+        assert session._scratch_root() == "/dev/shm"

@@ -115,3 +115,20 @@ def lstm_step(x_t, h_prev, c_prev, Wx, Wh, b):
     assert verdicts["lstm_step"].feedback.startswith(
         "lstm_step is built from lstm_gates, lstm_cell_update, lstm_hidden; lstm_gates (failed)")
     shutil.rmtree(root)
+
+
+def test_a_failing_composite_whose_parts_pass_says_so(submission, solutions_dir):
+    root = submission({}, base=solutions_dir)
+    lstm = root / "lecture2" / "lstm.py"
+    lstm.write_text(lstm.read_text() + '''
+
+def lstm_step(x_t, h_prev, c_prev, Wx, Wh, b):
+    i, f, g, o = lstm_gates(x_t, h_prev, Wx, Wh, b)
+    c = lstm_cell_update(c_prev, i, f, g)
+    return c, lstm_hidden(c, o)          # (c, h): the wrong order
+''')
+    result = grade_lecture("lecture2", root, backend="numpy", device="cpu",
+                           only=["lstm_gates", "lstm_cell_update", "lstm_hidden", "lstm_step"])
+    step = {e.id.split(".")[1]: e for e in result.exercises}["lstm_step"]
+    assert step.status == "failed"
+    assert "Its parts (lstm_gates, lstm_cell_update, lstm_hidden) pass" in step.feedback
