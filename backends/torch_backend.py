@@ -305,8 +305,8 @@ class ops:
     @staticmethod
     def one_hot(index, depth, like=None):
         torch = _t()
-        index = torch.as_tensor(index).long()
-        dtype = like.dtype if like is not None else torch.get_default_dtype()
+        dtype, device = _dtype_device(like, None)
+        index = torch.as_tensor(index, device=device).long()
         return torch.nn.functional.one_hot(index, depth).to(dtype)
 
     @staticmethod

@@ -83,6 +83,42 @@ def _check_mistakes(tmp: Path, device: str) -> bool:
     return ok
 
 
+def _check_batch(tmp: Path, devices: list[str]) -> bool:
+    """`grade batch` of a small generated class on each device: the same grades everywhere."""
+    import csv
+    import subprocess
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from batch import make_class
+
+    folder = tmp / "class"
+    roster = make_class(folder, 8)
+    for student in roster:  # lecture 3's convolutions too: where the GPU path differs most
+        shutil.copytree(ROOT / "reference" / "solutions" / "lecture3", folder / student / "lecture3",
+                        ignore=shutil.ignore_patterns("__*"))
+    grades = {}
+    for device in devices:
+        out = tmp / f"batch-{device}"
+        start = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "grader.cli", "batch", str(folder), "--lecture", "1",
+                               "--lecture", "3", "--backend", "torch", "--device", device, "--workers", "2",
+                               "--out", str(out), "--no-report", "--public-only"],
+                              cwd=ROOT, capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+        if (out / "grades.csv").is_file():
+            with open(out / "grades.csv") as f:
+                grades[device] = {row["student"]: row["total"] for row in csv.DictReader(f)}
+        if proc.returncode not in (0, 1) or len(grades.get(device, ())) != len(roster):
+            print(f"  BAD grade batch --device {device} exited {proc.returncode}:\n"
+                  f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+            return False
+        print(f"  grade batch --device {device:5}: {len(grades[device])} students in {seconds:.1f} s")
+    first = grades[devices[0]]
+    ok = len(first) == len(roster) and all(g == first for g in grades.values())
+    print(f"  {'ok ' if ok else 'BAD'} the same totals on {', '.join(devices)}: {sorted(first.items())}")
+    return ok
+
+
 def _large_timings(device: str) -> None:
     """The reference solutions on inputs larger than the grading cases: where a GPU pays off."""
     import torch
@@ -134,6 +170,8 @@ def main() -> int:
             print("  no CUDA device: the cuda part is skipped (this run proves the CPU path only)")
         print("known mistakes, torch on " + ("cuda" if cuda else "cpu") + ":")
         ok = _check_mistakes(tmp, "cuda" if cuda else "cpu") and ok
+        print("grade batch, torch:")
+        ok = _check_batch(tmp, devices) and ok
         if importlib.util.find_spec("tensorflow") is None:
             print("tensorflow is not installed: its part is skipped")
         else:

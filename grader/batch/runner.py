@@ -34,6 +34,7 @@ from grader.batch.gradebook import Gradebook, ResultRecord, SubmissionRecord, no
 from grader.batch.worker import SESSIONS_FILE
 
 SHM = Path("/dev/shm")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent  # holds grader/ and backends/
 # Thread pools of OpenMP (torch), MKL, OpenBLAS (NumPy) and TensorFlow; a value already set in the
 # environment is kept.
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
@@ -274,6 +275,7 @@ class LocalPool:
         # worker's torch takes every core, and two workers were measured slower than one.
         self.threads = max(1, default_workers() // (2 * max(1, workers)))
         self.procs: list[subprocess.Popen] = []
+        self.log_starts: dict[int, int] = {}
         for i in range(max(1, workers)):
             self.procs.append(self._start(i))
 
@@ -283,10 +285,15 @@ class LocalPool:
         os.chmod(folder, 0o711)
         warm = self.plan.backend if self.plan.backend != "auto" else ""
         log = open(self.workdir / f"worker{i}.log", "ab")
+        self.log_starts[i] = log.tell()
         try:
             # The course secret reaches a worker inside the plan, never in its environment
             # (which its fork servers, and the students' code, would inherit).
             env = {k: v for k, v in os.environ.items() if k != SECRET_ENV}
+            # The worker runs in its own folder: the grader must import from there too, also
+            # when it runs from a checkout that pip never installed.
+            env["PYTHONPATH"] = os.pathsep.join(
+                [str(PROJECT_ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
             for name in THREAD_VARIABLES:
                 env.setdefault(name, str(self.threads))
             proc = subprocess.Popen([sys.executable, "-m", "grader.batch.worker", str(folder),
@@ -331,7 +338,8 @@ class LocalPool:
                 if outcome is None:
                     self.procs[i].wait()
                     outcome = _died(task, f"the grading worker died (exit status "
-                                          f"{self.procs[i].returncode})")
+                                          f"{self.procs[i].returncode})" + log_tail(
+                                              self.workdir / f"worker{i}.log", self.log_starts[i]))
                     self._restart(i)
                 idle.append(i)
                 yield outcome
@@ -370,6 +378,18 @@ class LocalPool:
                 proc.stdout.close()
             except OSError:
                 pass
+
+
+def log_tail(path: Path, start: int = 0, lines: int = 3) -> str:
+    """The last lines a dead worker wrote (its traceback's end says why), for the message."""
+    try:
+        with open(path, "rb") as f:
+            f.seek(max(start, os.path.getsize(path) - 4096))
+            text = f.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+    kept = [line for line in text.splitlines() if line.strip()][-lines:]
+    return (": " + " | ".join(line.strip() for line in kept)) if kept else ""
 
 
 def _died(task: dict[str, Any], message: str) -> dict[str, Any]:

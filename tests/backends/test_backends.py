@@ -133,3 +133,21 @@ def test_seeding_makes_draws_repeatable(name, monkeypatch):
 def test_numpy_refuses_cuda():
     with pytest.raises(ValueError, match="CPU only"):
         backends.get("numpy").resolve_device("cuda")
+
+
+def test_torch_ops_that_make_arrays_put_them_on_the_like_arrays_device():
+    """On --device cuda a reference or a student's call of xp.one_hot(..., like=w) must land on
+    w's device; the meta device stands in for CUDA on machines without one."""
+    import inspect
+
+    torch = pytest.importorskip("torch")
+    from backends import torch_backend
+
+    like = torch.zeros(3, device="meta")
+    makers = {"one_hot": (1, 4), "asarray": ([1.0, 2.0],), "zeros": ((2,),), "ones": ((2,),),
+              "eye": (2,), "random_uniform": ((2,),), "random_normal": ((2,),)}
+    with_like = {name for name, fn in vars(torch_backend.ops).items()
+                 if isinstance(fn, staticmethod) and "like" in inspect.signature(fn).parameters}
+    assert with_like == set(makers), "a new op with like=: add it here"
+    for name, args in makers.items():
+        assert getattr(torch_backend.ops, name)(*args, like=like).device == like.device, name

@@ -300,3 +300,39 @@ def test_student_code_never_sees_the_course_secret(tmp_path, monkeypatch):
         summary = _run(root, tmp_path / f"out-{source}", plan, report=False)
         sigmoid = summary.records[0].results[0]
         assert sigmoid.status == "passed", (source, sigmoid.feedback)
+
+
+def test_a_worker_that_cannot_start_says_why(tmp_path, monkeypatch):
+    """A worker runs in its own folder, so the grader must reach it through PYTHONPATH (a
+    checkout that pip never installed failed here: every student 'worker died (exit status 1)'),
+    and a worker that dies says why: the end of its log joins the message."""
+    import sys
+
+    from grader.batch import runner
+
+    fake = tmp_path / "fake_worker.py"
+    fake.write_text(
+        "import os, sys\n"
+        f"sys.path.insert(0, {str(runner.PROJECT_ROOT)!r})\n"
+        "from grader.batch.runner import wire_recv\n"
+        "wire_recv(sys.stdin.buffer)  # the plan\n"
+        "wire_recv(sys.stdin.buffer)  # a task\n"
+        "print('PYTHONPATH=' + os.environ.get('PYTHONPATH', ''), file=sys.stderr)\n"
+        "print(\"ModuleNotFoundError: No module named 'something'\", file=sys.stderr)\n"
+        "sys.exit(1)\n")
+    launcher = tmp_path / "python"
+    launcher.write_text(f"#!/bin/sh\nexec {sys.executable} {fake}\n")
+    launcher.chmod(0o755)
+    plan = _plan(tmp_path)
+    monkeypatch.setattr(runner.sys, "executable", str(launcher))
+    pool = runner.LocalPool(1, tmp_path / "work", plan)
+    try:
+        [outcome] = list(pool.run([{"student": "s1", "content_hash": "h", "root": "r",
+                                    "plan": plan}]))
+    finally:
+        pool.terminate()
+        pool.close()
+    assert outcome["retry"] is True
+    assert "worker died (exit status 1)" in outcome["error"]
+    assert "No module named 'something'" in outcome["error"]
+    assert f"PYTHONPATH={runner.PROJECT_ROOT}" in outcome["error"]
