@@ -73,7 +73,12 @@ def seed(n: int) -> None:
 
     random.seed(n)
     np.random.seed(n % 2**32)
-    _t().manual_seed(n)
+    torch = _t()
+    # Not torch.manual_seed: before CUDA starts, it queues a CUDA seeding with a captured stack
+    # trace (a stat of every file in linecache), about a millisecond per case, and the queue grows.
+    torch.default_generator.manual_seed(n)
+    if torch.cuda.is_initialized():
+        torch.cuda.manual_seed_all(n)
 
 
 def to_native(a: Any, device: str = "cpu") -> Any:

@@ -236,6 +236,7 @@ class Job:
     folder: Path
     timeout: float
     base: ExerciseResult
+    inputs: str = ""  # the key of its case inputs in the session (and the fork server)
 
 
 def prepare_job(ex: Exercise, folder: Path, session: Session, float_dtype: str,
@@ -249,20 +250,15 @@ def prepare_job(ex: Exercise, folder: Path, session: Session, float_dtype: str,
         return base
     check = catalog.check_for(ex)
     cases = prepare(ex, check, float_dtype, hidden_salt=hidden_salt)
+    inputs, job_cases = session.case_inputs((ex.id, float_dtype, hidden_salt), cases)
     job_dir = session.scratch / "jobs" / ex.name
     shutil.rmtree(job_dir, ignore_errors=True)
     job_dir.mkdir(parents=True)
     os.chmod(job_dir.parent, 0o711)
-    job_cases = []
-    for item in cases:
-        case_dir = job_dir / f"in{item.index}"
-        case_dir.mkdir()
-        enc = wire.Encoder(case_dir)
-        job_cases.append({"args": enc.encode(item.args), "kwargs": enc.encode(item.kwargs),
-                          "seed": item.seed, "grad_wrt": list(item.case.grad_wrt)})
     wire.write_json(job_dir / "job.json", {"file": str(path.resolve()), "function": ex.name,
-                                           "by_hand": ex.by_hand, "cases": job_cases})
-    return Job(ex, check, cases, job_dir, limit, base)
+                                           "by_hand": ex.by_hand, "inputs": inputs,
+                                           "cases": job_cases})
+    return Job(ex, check, cases, job_dir, limit, base, inputs)
 
 
 def run_jobs(jobs: list[Job], session: Session) -> Iterator[tuple[Job, ExerciseResult]]:
@@ -273,7 +269,8 @@ def run_jobs(jobs: list[Job], session: Session) -> Iterator[tuple[Job, ExerciseR
     while pending:
         finished: set[int] = set()
         try:
-            for index, reply in session.worker().run_many([(j.folder, j.timeout) for j in pending]):
+            for index, reply in session.worker().run_many(
+                    [(j.folder, j.timeout, j.inputs) for j in pending], session.inputs):
                 finished.add(index)
                 yield pending[index], finish_job(pending[index], reply, session)
             return
@@ -362,6 +359,7 @@ def _judge(ex: Exercise, check: Check, cases: list[PreparedCase], result: dict, 
     replies = result.get("cases", [])
     if not isinstance(replies, list):
         raise wire.WireError("malformed reply")
+    arrays = wire.ArrayFile(job_dir / wire.ARRAYS)
     failures: list[tuple[PreparedCase, Mismatch, Any]] = []
     for item, reply in zip(cases, replies):
         status = reply.get("status")
@@ -394,7 +392,7 @@ def _judge(ex: Exercise, check: Check, cases: list[PreparedCase], result: dict, 
             return _verdict(base, "error", feedback)
         if status != "ok":
             raise wire.WireError("malformed case reply")
-        got = wire.decode_reply(reply.get("value"), job_dir)
+        got = wire.decode_reply(reply.get("value"), arrays)
         if check.verify is not None:
             if _has_foreign_arrays(got, backend):
                 mismatch = compare_types_only(got, backend)
@@ -403,7 +401,7 @@ def _judge(ex: Exercise, check: Check, cases: list[PreparedCase], result: dict, 
         else:
             mismatch = compare(item.expected, got, backend, item.tolerance)
         if mismatch is None and check.grad_reference is not None and "grads" in reply:
-            mismatch = _check_gradients(check, item, reply["grads"], job_dir, backend)
+            mismatch = _check_gradients(check, item, reply["grads"], arrays, backend)
         if mismatch:
             failures.append((item, mismatch, got))
     if len(replies) < len(cases):
@@ -450,14 +448,14 @@ def _as_sent(item: PreparedCase) -> Case:
     return Case(case.label, item.args, item.kwargs, item.dtype, case.note, case.private, case.widen)
 
 
-def _check_gradients(check: Check, item: PreparedCase, reply: Any, job_dir: Path,
+def _check_gradients(check: Check, item: PreparedCase, reply: Any, arrays: wire.ArrayFile,
                      backend: str) -> Mismatch | None:
     wrt = list(item.case.grad_wrt)
     if not isinstance(reply, dict) or reply.get("status") != "ok":
         message = reply.get("message", "") if isinstance(reply, dict) else ""
         return Mismatch("value", f"{check.grad_message}: differentiating your function raised "
                                  f"{message}", extra={"gradient": True})
-    got = wire.decode_reply(reply.get("value"), job_dir)
+    got = wire.decode_reply(reply.get("value"), arrays)
     with backends.activated("numpy"):
         expected = [np.asarray(g, dtype=np.float64) for g in
                     check.grad_reference(*_with_fns(item.args64), **_with_fns(item.kwargs64))]

@@ -66,12 +66,10 @@ def _decode_inputs(job: dict, job_dir: Path, backend: Any, device: str) -> list[
     def make_fn(name: str, params: dict) -> Any:
         return fixtures.build(name, params)
 
-    inputs = []
-    for index, case in enumerate(job["cases"]):
-        folder = job_dir / f"in{index}"
-        inputs.append((wire.decode_inputs(case["args"], folder, make_array, make_fn),
-                       wire.decode_inputs(case["kwargs"], folder, make_array, make_fn)))
-    return inputs
+    arrays = wire.ArrayFile.preloaded(job["inputs"])
+    return [(wire.decode_inputs(case["args"], arrays, make_array, make_fn),
+             wire.decode_inputs(case["kwargs"], arrays, make_array, make_fn))
+            for case in job["cases"]]
 
 
 def _confine(job_dirs: list[Path], jobs: list[dict], config: dict) -> None:
@@ -141,6 +139,14 @@ def _import(path: Path) -> Any:
 def _run_cases(fn: Any, job: dict, inputs: list[tuple], job_dir: Path, backend: Any,
                result: dict) -> None:
     encoder = wire.Encoder(job_dir, classify=backend.classify, to_numpy=backend.to_numpy)
+    try:
+        _run_each(fn, job, inputs, backend, result, encoder)
+    finally:
+        encoder.close()  # every array on disk before result.json says where it is
+
+
+def _run_each(fn: Any, job: dict, inputs: list[tuple], backend: Any, result: dict,
+              encoder: wire.Encoder) -> None:
     for case, (args, kwargs) in zip(job["cases"], inputs):
         backend.seed(case["seed"])
         start = time.perf_counter()

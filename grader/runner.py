@@ -7,6 +7,7 @@ the next exercise starts a new one.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import select
@@ -76,6 +77,7 @@ class Worker:
                 argv,
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, cwd=scratch, env=env)
         self._buffer = b""
+        self._sent_inputs: set[str] = set()
         self._ready = False
         self.device = ""
         self.version = ""
@@ -93,14 +95,23 @@ class Worker:
         self.version = ready.get("version", "")
         self._ready = True
 
-    def run_many(self, jobs: list[tuple[Path, float]]) -> Iterator[tuple[int, dict[str, Any]]]:
-        """Run the jobs in order; yields (index, how its run ended) as each one finishes."""
+    def run_many(self, jobs: list[tuple[Path, float, str]],
+                 inputs: dict[str, tuple[Any, bytes]] | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
+        """Run the jobs (folder, timeout, inputs key) in order; yields (index, how its run ended)
+        as each one finishes. `inputs` holds the case inputs by key: each is sent to this server
+        once, and its grandchildren inherit them."""
         self.wait_ready()
         try:
-            self._send({"op": "run", "jobs": [{"dir": str(d), "timeout": t} for d, t in jobs]})
+            for key in dict.fromkeys(k for _, _, k in jobs):
+                if key and key not in self._sent_inputs:
+                    data = base64.b64encode((inputs or {})[key][1]).decode("ascii")
+                    self._send({"op": "inputs", "key": key, "data": data})
+                    self._sent_inputs.add(key)
+            self._send({"op": "run", "jobs": [{"dir": str(d), "timeout": t}
+                                              for d, t, _ in jobs]})
         except (BrokenPipeError, OSError) as exc:
             raise WorkerError("the grading process died") from exc
-        patience = max((t for _, t in jobs), default=0.0) + GRACE
+        patience = max((t for _, t, _ in jobs), default=0.0) + GRACE
         while True:
             reply = self._read(patience)
             if reply is None:

@@ -92,6 +92,25 @@ class Session:
         self._worker: Worker | None = None
         self.device = device if device != "auto" else "cpu"
         self.version = ""
+        # Each exercise's case inputs, encoded once per session: {key: (encoded cases, bytes)}.
+        self.inputs: dict[str, tuple[list[dict], bytes]] = {}
+        self._input_keys: dict[tuple, str] = {}
+
+    def case_inputs(self, key: tuple, cases: list[Any]) -> tuple[str, list[dict]]:
+        """The inputs of an exercise's prepared cases, encoded once per session (a batch worker
+        grades every student on the same cases) and sent once to each fork server, which keeps
+        them in memory for its grandchildren. Returns (inputs key, encoded cases)."""
+        name = self._input_keys.get(key)
+        if name is None:
+            from grader import wire
+
+            enc = wire.Encoder(None)
+            encoded = [{"args": enc.encode(c.args), "kwargs": enc.encode(c.kwargs),
+                        "seed": c.seed, "grad_wrt": list(c.case.grad_wrt)} for c in cases]
+            name = f"inputs-{len(self._input_keys)}"
+            self.inputs[name] = (encoded, enc.getvalue())
+            self._input_keys[key] = name
+        return name, self.inputs[name][0]
 
     def start(self) -> None:
         """Start the fork server without waiting for it (it imports the framework meanwhile)."""

@@ -1,17 +1,20 @@
-"""Plain data across the trust boundary: JSON for structure, `.npy` files for arrays.
+"""Plain data across the trust boundary: JSON for structure, one flat file of raw bytes for arrays.
 
-Nothing is pickled either way: arrays are written with `np.save` and read back with
-`allow_pickle=False`, so an object array or a crafted file cannot execute anything in the
-parent. The child tags each array with how it related to the backend (`native`, `subclass`,
-`numpy`, ...); the parent decides what that is worth.
+Nothing is pickled either way. An array crosses as its raw bytes appended to one file per job
+(`arrays.bin`), and the JSON names its dtype, shape and offset; the reader accepts numeric dtypes
+only (no object arrays: nothing in the file can execute) and checks every offset and size
+against the file. One file per job instead of one `.npy` per array: a student's grading writes
+and reads a few dozen files, not hundreds (their system calls were a third of a batch's time).
+The child tags each array with how it related to the backend (`native`, `subclass`, `numpy`,
+...); the parent decides what that is worth.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
-import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -23,7 +26,16 @@ MAX_DEPTH = 8
 MAX_ITEMS = 4096
 MAX_JSON_BYTES = 8 * 1024 * 1024
 MAX_ARRAY_BYTES = 256 * 1024 * 1024
-_NPY_NAME = re.compile(r"[0-9]{1,6}\.npy")
+MAX_ARRAYS_FILE_BYTES = 1024 * 1024 * 1024
+MAX_DIMS = 32
+ARRAYS = "arrays.bin"
+# Numeric dtypes only, each byte order spelled out: what np.dtype(...).str gives for them.
+_DTYPES = frozenset(np.dtype(f"{order}{code}").str for order in "<>|"
+                    for code in ("b1", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8",
+                                 "f2", "f4", "f8"))
+# Case inputs held in memory, by key: the parent sends each exercise's once to the fork server,
+# whose grandchildren inherit them with the fork (no files, nothing a student could change).
+PRELOADED: dict[str, bytes] = {}
 
 
 class WireError(ValueError):
@@ -31,20 +43,38 @@ class WireError(ValueError):
 
 
 class Encoder:
-    """Writes arrays into `folder` as numbered .npy files and returns JSON-able trees."""
+    """Appends arrays to `folder/name` (raw bytes) and returns JSON-able trees that point into it."""
 
-    def __init__(self, folder: Path, classify: Callable[[Any], str] | None = None,
+    def __init__(self, folder: Path | None, classify: Callable[[Any], str] | None = None,
                  to_numpy: Callable[[Any], np.ndarray] | None = None) -> None:
-        self.folder = folder
-        self.count = 0
+        """`folder` None: the bytes stay in memory (`getvalue()`)."""
+        self.path = folder / ARRAYS if folder is not None else None
         self.classify = classify
         self.to_numpy = to_numpy
+        self._file: Any = None
+        self._offset = 0
 
-    def _save(self, a: np.ndarray) -> str:
-        name = f"{self.count}.npy"
-        self.count += 1
-        np.save(self.folder / name, a, allow_pickle=False)
-        return name
+    def getvalue(self) -> bytes:
+        return self._file.getvalue() if isinstance(self._file, io.BytesIO) else b""
+
+    def _save(self, a: np.ndarray) -> dict[str, Any]:
+        if self._file is None:
+            self._file = io.BytesIO() if self.path is None else open(self.path, "ab", buffering=0)
+            self._offset = self._file.tell()
+        shape = list(a.shape)  # (ascontiguousarray makes a 0-d array 1-d)
+        a = np.ascontiguousarray(a)
+        view = memoryview(a.reshape(-1).view(np.uint8)) if a.size else memoryview(b"")
+        at = self._offset
+        while view:
+            written = self._file.write(view)
+            view = view[written:]
+            self._offset += written
+        return {"at": at, "dtype": a.dtype.str, "shape": shape}
+
+    def close(self) -> None:
+        if self._file is not None and self.path is not None:
+            self._file.close()
+            self._file = None
 
     def encode(self, x: Any, depth: int = 0) -> dict[str, Any]:
         if depth > MAX_DEPTH:
@@ -100,7 +130,7 @@ class Encoder:
         if a.nbytes > MAX_ARRAY_BYTES:
             return {"t": "other", "type": f"array of {a.nbytes >> 20} MiB, too large to send back"}
         try:
-            return {"t": "array", "file": self._save(a), "kind": kind}
+            return {"t": "array", **self._save(a), "kind": kind}
         except OSError as exc:  # the file-size limit of the sandbox
             return {"t": "other", "type": f"array too large to send back ({exc.strerror})"}
 
@@ -178,8 +208,69 @@ class Other:
         return f"Other({self.type!r})"
 
 
-def decode_reply(tree: Any, folder: Path, depth: int = 0) -> Any:
-    """The child's reply as Array/Scalar/Other leaves in tuples, lists and dicts."""
+class ArrayFile:
+    """The arrays of one job's file, read once (when first needed) and checked on every use."""
+
+    def __init__(self, path: Path, data: bytes | None = None) -> None:
+        self.path = path
+        self._data = data
+
+    @classmethod
+    def of(cls, source: "ArrayFile | Path") -> "ArrayFile":
+        """An ArrayFile, or the one in folder `source`."""
+        return source if isinstance(source, ArrayFile) else cls(Path(source) / ARRAYS)
+
+    @classmethod
+    def preloaded(cls, key: str) -> "ArrayFile":
+        if key not in PRELOADED:
+            raise WireError(f"no case inputs under {key!r}")
+        return cls(Path(key), PRELOADED[key])
+
+    def data(self) -> bytes:
+        if self._data is None:
+            self._data = read_arrays_file(self.path)
+        return self._data
+
+    def get(self, entry: dict) -> np.ndarray:
+        """The array an entry points at, as a fresh writable NumPy array."""
+        dtype, shape, at = entry.get("dtype"), entry.get("shape"), entry.get("at")
+        if not isinstance(dtype, str) or dtype not in _DTYPES:
+            raise WireError(f"array of dtype {dtype!r}: numbers only")
+        if (not isinstance(shape, list) or len(shape) > MAX_DIMS
+                or not all(type(n) is int and n >= 0 for n in shape)):
+            raise WireError("malformed array shape")
+        if type(at) is not int or at < 0:
+            raise WireError("malformed array offset")
+        dt = np.dtype(dtype)
+        count = math.prod(shape)
+        nbytes = count * dt.itemsize
+        if nbytes > MAX_ARRAY_BYTES:
+            raise WireError(f"array of {nbytes >> 20} MiB is over {MAX_ARRAY_BYTES >> 20} MiB")
+        data = self.data()
+        if at + nbytes > len(data):
+            raise WireError("an array runs past the end of its file")
+        return np.frombuffer(data, dtype=dt, count=count, offset=at).reshape(tuple(shape)).copy()
+
+
+def read_arrays_file(path: Path) -> bytes:
+    """A job's array file, refusing links and files over the size limit."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        return b""  # nothing was written: an array entry pointing into it is then refused
+    except OSError as exc:
+        raise WireError(f"{path.name} cannot be read ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as f:
+        data = f.read(MAX_ARRAYS_FILE_BYTES + 1)
+    if len(data) > MAX_ARRAYS_FILE_BYTES:
+        raise WireError(f"{path.name} is over {MAX_ARRAYS_FILE_BYTES >> 20} MiB")
+    return data
+
+
+def decode_reply(tree: Any, source: "ArrayFile | Path", depth: int = 0) -> Any:
+    """The child's reply as Array/Scalar/Other leaves in tuples, lists and dicts; `source` is the
+    job's ArrayFile (or its folder)."""
+    arrays = ArrayFile.of(source)
     if depth > MAX_DEPTH + 1 or not isinstance(tree, dict):
         raise WireError("malformed reply")
     t = tree.get("t")
@@ -201,37 +292,24 @@ def decode_reply(tree: Any, folder: Path, depth: int = 0) -> Any:
         items = tree.get("items")
         if not isinstance(items, list) or len(items) > MAX_ITEMS:
             raise WireError("malformed sequence")
-        seq = [decode_reply(v, folder, depth + 1) for v in items]
+        seq = [decode_reply(v, arrays, depth + 1) for v in items]
         return tuple(seq) if t == "tuple" else seq
     if t == "dict":
         items = tree.get("items")
         if not isinstance(items, dict) or len(items) > MAX_ITEMS:
             raise WireError("malformed dict")
-        return {str(k): decode_reply(v, folder, depth + 1) for k, v in items.items()}
+        return {str(k): decode_reply(v, arrays, depth + 1) for k, v in items.items()}
     if t == "array":
-        return Array(load_array(folder, tree.get("file")), str(tree.get("kind")))
+        return Array(arrays.get(tree), str(tree.get("kind")))
     if t == "other":
         return Other(str(tree.get("type"))[:200])
     raise WireError(f"unknown tag {t!r}")
 
 
-def load_array(folder: Path, name: Any) -> np.ndarray:
-    if not isinstance(name, str) or not _NPY_NAME.fullmatch(name):
-        raise WireError(f"bad array file name {name!r}")
-    path = folder / name
-    if path.is_symlink() or not path.is_file():
-        raise WireError(f"array file {name} is missing")
-    if path.stat().st_size > MAX_ARRAY_BYTES:
-        raise WireError(f"array file {name} is over {MAX_ARRAY_BYTES >> 20} MiB")
-    a = np.load(path, allow_pickle=False)
-    if not isinstance(a, np.ndarray) or a.dtype.kind not in "biuf":
-        raise WireError(f"array file {name} holds no numeric array")
-    return a
-
-
-def decode_inputs(tree: Any, folder: Path, make_array: Callable[[np.ndarray], Any],
+def decode_inputs(tree: Any, source: "ArrayFile | Path", make_array: Callable[[np.ndarray], Any],
                   make_fn: Callable[[str, dict], Any]) -> Any:
     """Case inputs, in the child: arrays through `make_array`, Fn markers through `make_fn`."""
+    arrays = ArrayFile.of(source)
     t = tree["t"]
     if t == "none":
         return None
@@ -240,12 +318,12 @@ def decode_inputs(tree: Any, folder: Path, make_array: Callable[[np.ndarray], An
     if t == "float":
         return _float_in(tree["v"])
     if t in ("tuple", "list"):
-        seq = [decode_inputs(v, folder, make_array, make_fn) for v in tree["items"]]
+        seq = [decode_inputs(v, arrays, make_array, make_fn) for v in tree["items"]]
         return tuple(seq) if t == "tuple" else seq
     if t == "dict":
-        return {k: decode_inputs(v, folder, make_array, make_fn) for k, v in tree["items"].items()}
+        return {k: decode_inputs(v, arrays, make_array, make_fn) for k, v in tree["items"].items()}
     if t == "array":
-        return make_array(load_array(folder, tree["file"]))
+        return make_array(arrays.get(tree))
     if t == "fn":
         return make_fn(tree["name"], tree["params"])
     raise WireError(f"unknown input tag {t!r}")

@@ -31,16 +31,56 @@ def test_object_arrays_are_not_sent(tmp_path):
     assert tree["t"] == "other"
 
 
-def test_a_pickled_file_is_refused(tmp_path):
-    np.save(tmp_path / "0.npy", np.array([{"x": 1}], dtype=object), allow_pickle=True)
-    with pytest.raises(ValueError):
-        wire.load_array(tmp_path, "0.npy")
+def test_every_numeric_dtype_and_shape_comes_back_as_sent(tmp_path):
+    values = [np.arange(6.0).reshape(2, 3), np.array(True), np.array([1, 2], dtype=">i4"),
+              np.zeros((0, 3), np.float32), np.arange(8, dtype=np.float16)[::2],
+              np.asfortranarray(np.arange(6.0).reshape(2, 3)), np.uint8(7) + np.zeros((2, 2, 2), np.uint8)]
+    enc = wire.Encoder(tmp_path)
+    trees = [json.loads(json.dumps(enc.encode(v))) for v in values]
+    enc.close()
+    for value, tree in zip(values, trees):
+        back = wire.decode_reply(tree, tmp_path).value
+        assert back.dtype == value.dtype and back.shape == value.shape
+        np.testing.assert_array_equal(back, value)
+        back[...] = 0  # a fresh, writable array: nothing shared with the file's buffer
 
 
-@pytest.mark.parametrize("name", ["../x.npy", "/etc/passwd", "a.npy", 5, "0.npy/.."])
-def test_array_file_names_cannot_escape(tmp_path, name):
+def test_in_memory_encoding_reads_back_through_preloaded_inputs(monkeypatch):
+    enc = wire.Encoder(None)
+    tree = enc.encode((np.arange(4.0), {"k": np.ones(2, np.float32)}))
+    monkeypatch.setitem(wire.PRELOADED, "inputs-0", enc.getvalue())
+    arrays = wire.ArrayFile.preloaded("inputs-0")
+    args = wire.decode_inputs(tree, arrays, lambda a: a, lambda n, p: None)
+    np.testing.assert_array_equal(args[0], np.arange(4.0))
+    assert args[1]["k"].dtype == np.float32
     with pytest.raises(wire.WireError):
-        wire.load_array(tmp_path, name)
+        wire.ArrayFile.preloaded("inputs-9")
+
+
+@pytest.mark.parametrize("entry", [
+    {"at": 0, "dtype": "|O", "shape": [1]},           # object arrays: never
+    {"at": 0, "dtype": "<U4", "shape": [1]},          # strings: not numbers
+    {"at": 0, "dtype": "<f8", "shape": [100]},        # runs past the end of the file
+    {"at": 16, "dtype": "<f8", "shape": [1]},         # starts past the end
+    {"at": -8, "dtype": "<f8", "shape": [1]},
+    {"at": 0, "dtype": "<f8", "shape": [-1]},
+    {"at": 0, "dtype": "<f8", "shape": "2"},
+    {"at": 0, "dtype": "<f8", "shape": [1] * 40},
+    {"at": "0", "dtype": "<f8", "shape": [1]},
+    {"at": 0, "dtype": "<f8", "shape": [1 << 40, 1 << 40]},  # a size that overflows nothing
+])
+def test_array_entries_that_do_not_fit_the_file_are_refused(tmp_path, entry):
+    (tmp_path / wire.ARRAYS).write_bytes(np.arange(2.0).tobytes())
+    with pytest.raises(wire.WireError):
+        wire.decode_reply({"t": "array", "kind": "native", **entry}, tmp_path)
+
+
+def test_a_link_in_place_of_the_array_file_is_refused(tmp_path):
+    (tmp_path / "secret").write_bytes(np.arange(2.0).tobytes())
+    (tmp_path / wire.ARRAYS).symlink_to(tmp_path / "secret")
+    with pytest.raises(wire.WireError):
+        wire.decode_reply({"t": "array", "kind": "native", "at": 0, "dtype": "<f8", "shape": [2]},
+                          tmp_path)
 
 
 @pytest.mark.parametrize("tree", [[], {"t": "weird"}, {"t": "int", "v": "3"},
