@@ -13,6 +13,8 @@ FRAMEWORK = "numpy"
 HAS_AUTODIFF = False
 HAS_CUDA = False
 DEFAULT_FLOAT = "float64"
+# Exercise time limits are multiplied by this (TensorFlow's eager ops are slower).
+TIME_FACTOR = 1.0
 TENSOR_TYPE_NAME = "numpy.ndarray"
 
 

@@ -17,6 +17,8 @@ FRAMEWORK = "torch"
 HAS_AUTODIFF = True
 HAS_CUDA = True
 DEFAULT_FLOAT = "float32"
+# Exercise time limits are multiplied by this (TensorFlow's eager ops are slower).
+TIME_FACTOR = 1.0
 TENSOR_TYPE_NAME = "torch.Tensor"
 
 

@@ -165,7 +165,8 @@ class _Output:
 
     def save(self, path: Path) -> int:
         try:
-            path.write_bytes(bytes(self.kept))
+            if self.kept:  # no file when nothing was printed: most jobs, in a batch
+                path.write_bytes(bytes(self.kept))
         except OSError:
             pass
         total = self.total

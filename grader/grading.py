@@ -4,6 +4,8 @@ comparison and diagnosis back in the parent.
 
 from __future__ import annotations
 
+import copy
+import functools
 import hashlib
 import inspect
 import os
@@ -99,11 +101,34 @@ def _cast(x: Any, dtype: str) -> Any:
     return tree_map(leaf, x)
 
 
+def prepared(session: Session, ex: Exercise, check: Check, float_dtype: str,
+             hidden_salt: str | None = None) -> list[PreparedCase]:
+    """`prepare`, once per session: a batch worker grades every student on the same cases, so
+    the references run once. The arrays kept are read-only (checkers get copies, see `_with_fns`
+    and `_as_sent`), and each call gets its own case objects: no grading can reach the next."""
+    key = (ex.id, float_dtype, hidden_salt)
+    cases = session.prepared.get(key)
+    if cases is None:
+        cases = prepare(ex, check, float_dtype, hidden_salt=hidden_salt)
+        for item in cases:
+            for a in _arrays((item.args, item.kwargs, item.args64, item.kwargs64, item.expected,
+                              item.case.private)):
+                a.flags.writeable = False
+        session.prepared[key] = cases
+    return [copy.copy(item) for item in cases]
+
+
+def _copied(x: Any) -> Any:
+    return tree_map(lambda v: v.copy() if isinstance(v, np.ndarray) else v, x)
+
+
 def _with_fns(x: Any) -> Any:
-    """Fn markers become the real functions, over NumPy, for the parent's own reference run."""
+    """Fn markers become the real functions, over NumPy, for the parent's own reference run;
+    arrays are copies (a mistake or reference may write into its inputs)."""
     from grader import fixtures
 
-    return tree_map(lambda v: fixtures.build(v.name, v.params) if isinstance(v, Fn) else v, x)
+    return tree_map(lambda v: fixtures.build(v.name, v.params) if isinstance(v, Fn)
+                    else v.copy() if isinstance(v, np.ndarray) else v, x)
 
 
 def _normalise(x: Any) -> Any:
@@ -242,14 +267,16 @@ class Job:
 def prepare_job(ex: Exercise, folder: Path, session: Session, float_dtype: str,
                 timeout: float | None = None, hidden_salt: str | None = None) -> Job | ExerciseResult:
     """The job for one exercise, or its verdict already when there is nothing to run."""
-    limit = float(timeout if timeout is not None else ex.timeout)
+    # A course's timeout is the instructor's number; the catalog's scales with the backend.
+    limit = float(timeout if timeout is not None
+                  else ex.timeout * backends.get(session.backend).TIME_FACTOR)
     path = folder / ex.file
     base = ExerciseResult(ex.id, "missing", 0.0, float(ex.points), hint=ex.hint)
     if not path.is_file():
         base.feedback = f"there is no {ex.lecture}/{ex.file} in the submission"
         return base
     check = catalog.check_for(ex)
-    cases = prepare(ex, check, float_dtype, hidden_salt=hidden_salt)
+    cases = prepared(session, ex, check, float_dtype, hidden_salt)
     inputs, job_cases = session.case_inputs((ex.id, float_dtype, hidden_salt), cases)
     job_dir = session.scratch / "jobs" / ex.name
     shutil.rmtree(job_dir, ignore_errors=True)
@@ -445,7 +472,8 @@ def _redacted(mismatch: Mismatch) -> str:
 def _as_sent(item: PreparedCase) -> Case:
     """The case with its inputs as the child received them (the run's dtype)."""
     case = item.case
-    return Case(case.label, item.args, item.kwargs, item.dtype, case.note, case.private, case.widen)
+    return Case(case.label, _copied(item.args), _copied(item.kwargs), item.dtype, case.note,
+                _copied(case.private), case.widen)
 
 
 def _check_gradients(check: Check, item: PreparedCase, reply: Any, arrays: wire.ArrayFile,
@@ -480,10 +508,15 @@ def _check_gradients(check: Check, item: PreparedCase, reply: Any, arrays: wire.
 
 
 def _parameter_names(check: Check) -> list[str]:
+    return list(_reference_parameters(check.reference))
+
+
+@functools.lru_cache(maxsize=None)
+def _reference_parameters(reference: Callable) -> tuple[str, ...]:
     try:
-        return list(inspect.signature(check.reference).parameters)
+        return tuple(inspect.signature(reference).parameters)
     except (TypeError, ValueError):
-        return []
+        return ()
 
 
 def _input_at(item: PreparedCase, mismatch: Mismatch, check: Check) -> str:

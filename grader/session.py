@@ -94,6 +94,8 @@ class Session:
         self.version = ""
         # Each exercise's case inputs, encoded once per session: {key: (encoded cases, bytes)}.
         self.inputs: dict[str, tuple[list[dict], bytes]] = {}
+        # Prepared cases and their expected outputs, by (exercise, dtype, hidden salt).
+        self.prepared: dict[tuple, list[Any]] = {}
         self._input_keys: dict[tuple, str] = {}
 
     def case_inputs(self, key: tuple, cases: list[Any]) -> tuple[str, list[dict]]:

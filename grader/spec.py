@@ -22,7 +22,12 @@ class Exercise:
     hint: str
     by_hand: bool = False
     stochastic: bool = False
-    timeout: float = 30.0
+    # Seconds of wall time for all its cases, before the backend's TIME_FACTOR. A quick
+    # function's reference runs in milliseconds, and even an element-by-element Python loop
+    # over its largest case takes under half a second in NumPy or PyTorch; heavier exercises
+    # (sequences, convolutions, training) say so in the catalog. A short default matters:
+    # an endless loop holds a batch worker for the whole limit.
+    timeout: float = 5.0
     # Exercises of the same lecture this one is built from: when it fails and one of them fails
     # too, the feedback says to fix that one first.
     parts: tuple[str, ...] = ()

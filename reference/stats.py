@@ -34,12 +34,17 @@ def normal_cdf(x: np.ndarray) -> np.ndarray:
     return 0.5 * (1 + erf(np.asarray(x, dtype=np.float64) / math.sqrt(2)))
 
 
+# Φ tabulated once on [-9, 9]: linear interpolation between its points is off by under 2e-7,
+# five times cheaper than the polynomial on a batch's hundreds of thousands of values per student.
+_GRID = np.linspace(-9.0, 9.0, 8193)
+_GRID_CDF = normal_cdf(_GRID)
+
+
 def ks_normal(sample: np.ndarray, sigma: float) -> tuple[float, float]:
     """(D, the critical D at α = 1e-8) for `sample` against N(0, σ²)."""
     x = np.sort(np.asarray(sample, dtype=np.float64).ravel())
     n = x.size
-    cdf = normal_cdf(x / sigma)
-    upper = np.arange(1, n + 1) / n - cdf
-    lower = cdf - np.arange(0, n) / n
-    d = float(max(upper.max(), lower.max()))
+    cdf = np.interp(x / sigma, _GRID, _GRID_CDF, left=0.0, right=1.0)
+    gap = cdf - np.arange(n) / n  # F(x_i) - (i-1)/n; then i/n - F(x_i) = 1/n - gap
+    d = float(max(1.0 / n - gap.min(), gap.max()))
     return d, math.sqrt(math.log(2 / 1e-8) / 2) / math.sqrt(n)

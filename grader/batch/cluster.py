@@ -91,7 +91,6 @@ def grade_remote(task: dict[str, Any]) -> dict[str, Any]:
     if _SCRATCH is None:
         _SCRATCH = runner.make_workdir()
         worker.set_scratch(_SCRATCH / "sessions")
-        worker.cache_case_preparation()
     dest = Path(tempfile.mkdtemp(prefix="submission-", dir=_SCRATCH))
     try:
         intake.extract_zip(task.pop("archive"), dest)

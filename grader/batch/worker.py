@@ -128,37 +128,6 @@ def _row(exercise_id: str, status: str, score: float, max_score: float, feedback
     return row
 
 
-def cache_case_preparation() -> None:
-    """Every student of a batch is graded on the same cases (they depend only on the exercise,
-    the dtype and the salts): in a worker, prepare them, and run the references on them, once.
-    Each caller gets its own deep copy, so nothing one grading does can reach the next. (A wrap
-    of grading.prepare from outside the engine; the engine could hold this cache itself.)"""
-    import copy
-    import functools
-    import inspect
-
-    from grader import grading
-
-    original = grading.prepare
-    if getattr(original, "batch_cached", False):
-        return
-    if list(inspect.signature(original).parameters) != ["ex", "check", "float_dtype", "salt",
-                                                         "hidden_salt"]:
-        return  # the engine changed: grade without the cache rather than guess
-    memo: dict[tuple, Any] = {}
-
-    @functools.wraps(original)
-    def prepare(ex: Any, check: Any, float_dtype: str, salt: str = grading.PUBLIC_SALT,
-                hidden_salt: str | None = None) -> Any:
-        key = (ex.id, float_dtype, salt, hidden_salt)
-        if key not in memo:
-            memo[key] = original(ex, check, float_dtype, salt, hidden_salt)
-        return copy.deepcopy(memo[key])
-
-    prepare.batch_cached = True  # type: ignore[attr-defined]
-    grading.prepare = prepare
-
-
 def _session(backend: str, device: str, plan: Plan) -> Any:
     from grader.grading import Session
 
@@ -219,7 +188,6 @@ def main(argv: list[str]) -> int:
     os.dup2(2, 1)
     inbox = sys.stdin.buffer.raw if hasattr(sys.stdin.buffer, "raw") else sys.stdin.buffer
     set_scratch(scratch)
-    cache_case_preparation()
     try:
         plan = wire_recv(inbox)
         if len(argv) > 2 and argv[2]:

@@ -12,7 +12,7 @@ E = partial(Exercise, "lecture3")
 EXERCISES = [
     E("convolve2d", "conv.py", 1, "2D convolution (one channel)",
       "Slide the k×k filter over every position where it fits: out[i, j] = Σ_a Σ_b "
-      "image[i+a, j+b]·kernel[a, b]. Do not flip the kernel."),
+      "image[i+a, j+b]·kernel[a, b]. Do not flip the kernel.", timeout=30.0),
     E("conv_output_size", "conv.py", 1, "Convolution output size",
       "⌊(in + 2p - k)/s⌋ + 1 with integer division (//): a window that does not fit is dropped."),
     E("conv2d", "conv.py", 2, "Convolutional layer (forward)",
@@ -24,10 +24,10 @@ EXERCISES = [
       "end.", by_hand=True, timeout=60.0),
     E("max_pool2d", "pooling.py", 1, "Max pooling",
       "H' = ⌊(H - size)/stride⌋ + 1; window (i, j) starts at (i·stride, j·stride); keep its "
-      "maximum."),
+      "maximum.", timeout=30.0),
     E("max_pool2d_backward", "pooling.py", 2, "Max pooling (backward, by hand)",
       "Each window sends its dout to ONE position, its first maximum in row-major order; where "
-      "windows overlap, add (+=), do not overwrite.", by_hand=True),
+      "windows overlap, add (+=), do not overwrite.", by_hand=True, timeout=30.0),
     E("cnn_forward", "cnn.py", 2, "A small CNN (forward)",
       "conv2d(padding=1) → ReLU → 2×2 max-pool → reshape each example to one row in (C, H, W) "
       "order → @ W2 + b2.", timeout=60.0, parts=('conv2d', 'max_pool2d')),

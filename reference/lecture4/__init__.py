@@ -12,7 +12,7 @@ E = partial(Exercise, "lecture4")
 EXERCISES = [
     E("autoencoder_forward", "autoencoder.py", 1, "Autoencoder forward pass",
       "Encoder: relu(x @ W_enc + b_enc); decoder: a stable sigmoid of z @ W_dec + b_dec. "
-      "Return (z, x_hat) in that order."),
+      "Return (z, x_hat) in that order.", timeout=30.0),
     E("reconstruction_loss", "autoencoder.py", 1, "Reconstruction loss",
       "Sum the squared errors over every axis but the first, then average over the batch: "
       "sum of everything divided by N."),

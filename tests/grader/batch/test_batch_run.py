@@ -238,13 +238,14 @@ def _leftover_scratch(since: float) -> list[Path]:
     return found
 
 
-def test_cases_prepared_once_per_worker_come_as_independent_copies(monkeypatch):
+def test_cases_are_prepared_once_per_session_and_no_grading_reaches_the_next(monkeypatch):
+    """A batch worker's session grades student after student on the same cases: the references
+    run once, and what one grading (or a checker) does to its cases cannot reach the next."""
     import numpy as np
 
     from grader import catalog, grading
-    from grader.batch.worker import cache_case_preparation
+    from grader.session import Session
 
-    monkeypatch.setattr(grading, "prepare", grading.prepare)  # put back after the test
     calls = []
     original = grading.prepare
 
@@ -253,21 +254,27 @@ def test_cases_prepared_once_per_worker_come_as_independent_copies(monkeypatch):
         return original(*args, **kwargs)
 
     monkeypatch.setattr(grading, "prepare", counting)
-    counting.__signature__ = __import__("inspect").signature(original)
-    cache_case_preparation()
-    assert grading.prepare is not counting
     ex = catalog.find_exercise(catalog.lecture("lecture1"), "dense")
     check = catalog.check_for(ex)
-    first = grading.prepare(ex, check, "float64")
-    fresh = original(ex, check, "float64")
-    first[0].args[0][...] = 999.0  # whatever one grading does to its cases ...
-    second = grading.prepare(ex, check, "float64")
-    assert calls == ["lecture1.dense"]  # ... the references ran once
-    assert first is not second and first[0] is not second[0]
-    assert all(np.array_equal(a, b) for a, b in zip(second[0].args, fresh[0].args))
-    assert np.array_equal(second[0].expected, fresh[0].expected)
-    hidden = grading.prepare(ex, check, "float64", hidden_salt="s")
-    assert len(hidden) == 2 * len(fresh) and calls == ["lecture1.dense"] * 2
+    session = Session("numpy", "cpu")
+    try:
+        first = grading.prepared(session, ex, check, "float64")
+        fresh = original(ex, check, "float64")
+        with pytest.raises(ValueError):
+            first[0].args[0][...] = 999.0  # the kept arrays are read-only ...
+        first[0].args = (np.zeros(1),)  # ... and the case objects are this grading's own
+        copied = grading._with_fns(first[1].args64)
+        copied[0][...] = 999.0  # a checker gets copies it may write into
+        second = grading.prepared(session, ex, check, "float64")
+        assert calls == ["lecture1.dense"]  # the references ran once
+        assert first is not second and first[0] is not second[0]
+        for a, b in zip(second, fresh):
+            assert all(np.array_equal(x, y) for x, y in zip(a.args, b.args))
+        assert np.array_equal(second[0].expected, fresh[0].expected)
+        hidden = grading.prepared(session, ex, check, "float64", hidden_salt="s")
+        assert len(hidden) == 2 * len(fresh) and calls == ["lecture1.dense"] * 2
+    finally:
+        session.close()
 
 
 def test_student_code_never_sees_the_course_secret(tmp_path, monkeypatch):
