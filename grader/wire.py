@@ -261,9 +261,14 @@ def read_arrays_file(path: Path) -> bytes:
     except OSError as exc:
         raise WireError(f"{path.name} cannot be read ({exc.strerror})") from None
     with os.fdopen(fd, "rb") as f:
-        data = f.read(MAX_ARRAYS_FILE_BYTES + 1)
-    if len(data) > MAX_ARRAYS_FILE_BYTES:
-        raise WireError(f"{path.name} is over {MAX_ARRAYS_FILE_BYTES >> 20} MiB")
+        size = os.fstat(fd).st_size
+        if size > MAX_ARRAYS_FILE_BYTES:
+            raise WireError(f"{path.name} is over {MAX_ARRAYS_FILE_BYTES >> 20} MiB")
+        # Not read(MAX + 1): that allocates the whole limit first, a gigabyte's worth of page
+        # faults per job. A file that grew since fstat reads one byte long and is refused.
+        data = f.read(size + 1)
+    if len(data) > size:
+        raise WireError(f"{path.name} changed while it was read")
     return data
 
 

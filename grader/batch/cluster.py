@@ -91,6 +91,9 @@ def grade_remote(task: dict[str, Any]) -> dict[str, Any]:
     if _SCRATCH is None:
         _SCRATCH = runner.make_workdir()
         worker.set_scratch(_SCRATCH / "sessions")
+        from grader.malloc import keep_freed_memory
+
+        keep_freed_memory()
     dest = Path(tempfile.mkdtemp(prefix="submission-", dir=_SCRATCH))
     try:
         intake.extract_zip(task.pop("archive"), dest)
