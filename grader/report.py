@@ -86,11 +86,13 @@ def render_list(term: Terminal, lectures: list[Lecture]) -> None:
         table.add_column("exercise", no_wrap=True)
         table.add_column("file", no_wrap=True)
         table.add_column("points", justify="right")
+        # NumPy's and PyTorch's; TensorFlow gets more (its eager ops are slower).
+        table.add_column("time limit", justify="right", no_wrap=True)
         table.add_column("", no_wrap=True)
         for ex in lec.exercises:
             tags = ", ".join(t for t, on in (("by hand", ex.by_hand), ("stochastic", ex.stochastic)) if on)
-            table.add_row(ex.name, ex.file, _points(ex.points), tags)
-        table.add_row("", "", Text(_points(lec.max_score), style="bold"), "total")
+            table.add_row(ex.name, ex.file, _points(ex.points), f"{ex.timeout:g} s", tags)
+        table.add_row("", "", Text(_points(lec.max_score), style="bold"), "", "total")
         term.print(table)
 
 

@@ -25,6 +25,7 @@ def test_list_shows_points():
     result = runner.invoke(app, ["list", "lecture1"])
     assert result.exit_code == 0
     assert "two_layer_backward" in result.output and "by hand" in result.output
+    assert "time limit" in result.output and "30 s" in result.output and "5 s" in result.output
 
 
 def test_list_of_an_unknown_lecture_is_a_usage_error():
