@@ -17,7 +17,7 @@ For each backend:
 
 It prints submissions per second for each and the ratio, against the targets (5x for numpy,
 20x for torch), and checks that the naive runs and the batch gave the sampled students the same
-scores. The endless loop waits out the engine's 30-second timeout in both ways alike, which bounds
+scores. The endless loop waits out early_stopping's 5-second limit in both ways alike, which bounds
 the ratio; the rows "without the endless loop" grade the same class less that one student.
 Compare ratios, not seconds: the machines are shared and noisy.
 """
@@ -52,7 +52,7 @@ BUGS = [
     ("losses.py", "def softmax(logits):\n    xp = array_namespace(logits)\n"
                   "    e = xp.exp(logits)\n    return e / xp.sum(e, axis=-1, keepdims=True)\n"),
 ]
-# One of them (the endless loop) costs a full timeout (30 s) either way, naive or batch.
+# One of them (the endless loop) costs a full time limit (5 s) either way, naive or batch.
 HOSTILE = {
     "loop": ("regularization.py", "def early_stopping(val_losses, patience):\n"
                                   "    while True:\n        pass\n"),
@@ -168,7 +168,7 @@ def main() -> int:
         print(f"class of {opts.students} in {folder}: "
               + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())), flush=True)
         # The same class without the endless loop: what the grading costs, apart from the one
-        # 30-second timeout that both ways wait out alike.
+        # 5-second time limit that both ways wait out alike.
         calm = folder.parent / f"{folder.name}-noloop"
         calm.mkdir()
         for student, kind in roster.items():

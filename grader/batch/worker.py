@@ -129,7 +129,7 @@ def _row(exercise_id: str, status: str, score: float, max_score: float, feedback
 
 
 def _session(backend: str, device: str, plan: Plan) -> Any:
-    from grader.grading import Session
+    from grader.session import Session  # NumPy-free: the fork server starts before NumPy loads here
 
     key = (backend, device, plan.isolation, plan.limits)
     session = _SESSIONS.get(key)
