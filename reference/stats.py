@@ -42,7 +42,8 @@ _GRID_CDF = normal_cdf(_GRID)
 
 def ks_normal(sample: np.ndarray, sigma: float) -> tuple[float, float]:
     """(D, the critical D at α = 1e-8) for `sample` against N(0, σ²)."""
-    x = np.sort(np.asarray(sample, dtype=np.float64).ravel())
+    # Sorted in the sample's own dtype (float32: half the bytes to move), then widened.
+    x = np.sort(np.asarray(sample).ravel()).astype(np.float64)
     n = x.size
     cdf = np.interp(x / sigma, _GRID, _GRID_CDF, left=0.0, right=1.0)
     gap = cdf - np.arange(n) / n  # F(x_i) - (i-1)/n; then i/n - F(x_i) = 1/n - gap
